@@ -1,0 +1,49 @@
+/** Shapes of the reference server's JSON answers (DESIGN.md, HTTP contract). */
+
+export interface PublicUser {
+  id: string;
+  email: string;
+}
+
+export interface CsrfAnswer {
+  csrfToken: string;
+  /** Whether this request carried the API's pre-session cookie: `false` on a second call means the browser drops the API's cookies. */
+  cookies: boolean;
+}
+
+export interface UserAnswer {
+  user: PublicUser;
+}
+
+export interface DeviceTokenAnswer {
+  token: string;
+  id: string;
+  expiresAt: string;
+  refreshToken: string;
+}
+
+export interface TokenSummary {
+  id: string;
+  name: string;
+  kind: 'personal' | 'device';
+  abilities: string[];
+  lastUsedAt: string | null;
+  expiresAt: string | null;
+}
+
+/** Route paths of the contract. */
+export const ROUTES = {
+  csrf: '/auth/csrf',
+  signup: '/auth/signup',
+  login: '/auth/login',
+  logout: '/auth/logout',
+  password: '/auth/password',
+  me: '/auth/me',
+  token: '/auth/token',
+  tokenRefresh: '/auth/token/refresh',
+  tokens: '/auth/tokens',
+} as const;
+
+/** Password length bounds in Unicode code points, after NFC normalisation. */
+export const PASSWORD_MIN_CODE_POINTS = 8;
+export const PASSWORD_MAX_CODE_POINTS = 1024;
