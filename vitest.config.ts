@@ -9,6 +9,8 @@ export default defineConfig({
     alias: [
       { find: /^@crossauth\/protocol$/, replacement: src('./packages/protocol/src/index.ts') },
       { find: /^@crossauth\/server$/, replacement: src('./packages/server/src/index.ts') },
+      { find: /^@crossauth\/server\/(node|fetch)$/, replacement: src('./packages/server/src/adapters/$1/index.ts') },
+      { find: /^@crossauth\/cli$/, replacement: src('./packages/cli/src/index.ts') },
       { find: /^@crossauth\/server\/(.*)$/, replacement: src('./packages/server/src/$1/index.ts') },
     ],
   },

@@ -1,0 +1,136 @@
+import { CSRF_REQUEST_HEADERS, SAFE_METHODS } from '@crossauth/protocol';
+import { createCookieModes } from '../cookies/index.js';
+import { compileCorsPolicy } from '../cors/index.js';
+import { createCsrfTokens, isTrustedOrigin } from '../csrf/index.js';
+import { hmacSha256 } from '../crypto/index.js';
+import { normalizeOptions, type AuthOptions } from '../config/index.js';
+import { errorVerdict, HttpError, type BodyReader, type RequestView, type ResponseHeaders, type Verdict } from '../http/index.js';
+import { createPasswordHasher } from '../passwords/index.js';
+import { AUTH_ROUTES, COOKIE_AUTH_PATHS } from '../routes/index.js';
+import { Sessions } from '../session/index.js';
+import { guardStore, StoreUnavailableError } from '../store/index.js';
+import { createLoginThrottle } from '../throttle/index.js';
+import { AuthCore } from './core.js';
+import type { Principal } from './principal.js';
+import { RequestState } from './request-state.js';
+
+/** The outcome of `auth.handle`: an answer to send, or the go-ahead for the application's own route. */
+export type HandleResult = { kind: 'respond'; verdict: Verdict } | { kind: 'next'; context: AppContext };
+
+/** What an application route learns from crossauth, and the headers its answer must carry. */
+export interface AppContext {
+  principal: Principal | null;
+  /** CORS grant, `Vary`, and `Cache-Control: no-store` when authenticated: add these to the answer. */
+  headers: ResponseHeaders;
+  /** Milliseconds since the epoch, from the configured clock. */
+  now: number;
+}
+
+export interface Auth {
+  /** Runs one request through CORS, authentication and CSRF; answers preflights, refusals and the auth routes. */
+  handle(view: RequestView, readBody: BodyReader): Promise<HandleResult>;
+  /** The core, for routes that crossauth's own packages add (tokens, the reference server). */
+  readonly core: AuthCore;
+  /** Turns an error thrown by route code into a catalogue answer carrying this request's CORS headers. */
+  errorAnswer(error: unknown, headers: ResponseHeaders): Verdict;
+}
+
+const SAFE = new Set(SAFE_METHODS);
+const NO_STORE = 'no-store';
+const VARY_AUTH = 'Origin, Cookie, Authorization';
+
+export function createAuth(options: AuthOptions): Auth {
+  const normalized = normalizeOptions(options);
+  const cors = compileCorsPolicy({ origins: options.origins, development: normalized.development, ...options.cors });
+  for (const warning of cors.warnings) normalized.onWarning(warning);
+
+  const store = guardStore(options.store, normalized.storeTimeoutMs);
+  const csrfKey = hmacSha256(normalized.secret, 'crossauth csrf key v1');
+  const core = new AuthCore(
+    normalized,
+    store,
+    new Sessions(store, normalized.session, normalized.random),
+    createCsrfTokens(csrfKey, normalized.random),
+    createPasswordHasher(options.passwords),
+    createLoginThrottle(store, options.throttle),
+  );
+  const modes = createCookieModes({ partitioned: normalized.partitioned });
+  const publicOrigin = normalized.publicOrigin;
+
+  function apiOrigin(view: RequestView): { scheme: string; host: string } {
+    if (publicOrigin !== undefined) return publicOrigin;
+    const proto = normalized.trustProxy ? view.header('x-forwarded-proto')?.split(',')[0]?.trim().toLowerCase() : undefined;
+    const forwardedHost = normalized.trustProxy ? view.header('x-forwarded-host')?.split(',')[0]?.trim() : undefined;
+    const scheme = proto === 'https' || proto === 'http' ? proto : view.secure ? 'https' : 'http';
+    return { scheme, host: (forwardedHost ?? view.header('host') ?? 'localhost').toLowerCase() };
+  }
+
+  const decideMode = (view: RequestView, origin: string | undefined) => {
+    const api = apiOrigin(view);
+    return modes.decide(api.scheme, api.host, origin);
+  };
+
+  function errorAnswer(error: unknown, headers: ResponseHeaders): Verdict {
+    if (error instanceof HttpError) return errorVerdict(error.code, error.message, { ...headers, ...error.headers });
+    if (error instanceof StoreUnavailableError) {
+      return errorVerdict('store_unavailable', 'The session store is unreachable; try again shortly.', { ...headers, 'Retry-After': '1' });
+    }
+    throw error;
+  }
+
+  function csrfTokenOf(view: RequestView): string | undefined {
+    for (const name of CSRF_REQUEST_HEADERS) {
+      const value = view.header(name);
+      if (value !== undefined) return value;
+    }
+    return undefined;
+  }
+
+  async function authenticate(state: RequestState): Promise<void> {
+    if (state.view.header('authorization') !== undefined) return; // bearer requests never use the cookie
+    const session = await core.sessions.validate(state.sessionToken, state.now);
+    if (session !== null) state.principal = { kind: 'session', userId: session.userId, session, abilities: ['*'] };
+  }
+
+  async function handle(view: RequestView, readBody: BodyReader): Promise<HandleResult> {
+    const preflight = cors.answerPreflight(view);
+    if (preflight !== null) {
+      const verdict = preflight.status === 204 ? { status: 204, headers: preflight.headers, cookies: [], body: undefined } : errorVerdict(preflight.code, preflight.message, preflight.headers);
+      return { kind: 'respond', verdict };
+    }
+    const state = new RequestState(view, normalized.clock(), cors.corsHeadersFor(view).headers, decideMode);
+    const route = AUTH_ROUTES.get(view.path);
+    const headers = route === undefined ? state.headers : { ...state.headers, 'Cache-Control': NO_STORE, Vary: VARY_AUTH };
+    try {
+      await authenticate(state);
+      if (!SAFE.has(view.method) && state.principal?.kind !== 'token' && (state.jar.present || COOKIE_AUTH_PATHS.has(view.path))) {
+        const own = publicOrigin?.origin ?? `${apiOrigin(view).scheme}://${apiOrigin(view).host}`;
+        if (!isTrustedOrigin(view, state.origin, cors.isAllowed, own)) {
+          throw new HttpError('origin_not_allowed', 'This request must come from an allowed origin (add the app to `origins`), and cookie-authenticated requests without an Origin are refused.');
+        }
+        const check = core.csrf.verify(csrfTokenOf(view), state.csrfBinding);
+        if (check === 'csrf_missing') throw new HttpError('csrf_missing', 'Send the CSRF token from GET /auth/csrf in the X-CSRF-Token header.');
+        if (check === 'csrf_invalid') throw new HttpError('csrf_invalid', 'The CSRF token does not match this session; fetch a fresh one from GET /auth/csrf.');
+      }
+      if (route === undefined) {
+        const appHeaders = state.principal === null ? headers : { ...headers, 'Cache-Control': NO_STORE, Vary: VARY_AUTH };
+        return { kind: 'next', context: { principal: state.principal, headers: appHeaders, now: state.now } };
+      }
+      const handler = route[view.method];
+      if (handler === undefined) {
+        return { kind: 'respond', verdict: errorVerdict('method_not_allowed', `${view.path} does not answer ${view.method}.`, { ...headers, Allow: Object.keys(route).join(', ') }) };
+      }
+      const verdict = await handler({ core, state, readBody });
+      verdict.headers = { ...headers, ...verdict.headers };
+      return { kind: 'respond', verdict };
+    } catch (error) {
+      return { kind: 'respond', verdict: errorAnswer(error, headers) };
+    }
+  }
+
+  return {
+    handle,
+    core,
+    errorAnswer,
+  };
+}

@@ -1,0 +1,1 @@
+export { Sessions, type SessionPolicy, type NewSession } from './sessions.js';
