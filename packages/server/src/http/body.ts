@@ -28,12 +28,9 @@ function declaredLength(view: RequestView): number | undefined {
 export async function readJsonObject(view: RequestView, readBody: BodyReader, optional = false): Promise<Record<string, unknown>> {
   const length = declaredLength(view);
   if (length !== undefined && length > MAX_BODY_BYTES) throw new HttpError('payload_too_large', `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`);
-  const contentType = view.header('content-type');
-  const looksEmpty = length === 0 || (length === undefined && view.header('transfer-encoding') === undefined);
-  if (optional && looksEmpty) return {};
-  if (!isJsonContentType(contentType)) {
-    throw new HttpError('unsupported_media_type', 'Send the body as JSON with Content-Type: application/json.');
-  }
+  const json = isJsonContentType(view.header('content-type'));
+  if (!json && !optional) throw new HttpError('unsupported_media_type', 'Send the body as JSON with Content-Type: application/json.');
+  if (optional && length === 0) return {};
   const body = await readBody(MAX_BODY_BYTES);
   if (body.kind === 'too_large') throw new HttpError('payload_too_large', `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`);
   if (body.kind === 'aborted') throw new HttpError('bad_request', 'The request body was cut short.');
@@ -41,6 +38,7 @@ export async function readJsonObject(view: RequestView, readBody: BodyReader, op
     if (optional) return {};
     throw new HttpError('bad_request', 'The request body is empty; send a JSON object.');
   }
+  if (!json) throw new HttpError('unsupported_media_type', 'Send the body as JSON with Content-Type: application/json.');
   let text: string;
   try {
     text = decoder.decode(body.bytes);

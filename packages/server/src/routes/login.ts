@@ -16,7 +16,7 @@ const INVALID = 'The email or password is not right.';
 export async function verifyCredentials(core: AuthCore, state: RequestState, rawEmail: string, password: string): Promise<UserRecord> {
   const email = normalizeEmail(rawEmail) ?? rawEmail.trim().toLowerCase().slice(0, 320);
   const address = core.clientAddress(state.view);
-  const decision = await core.throttle.checkLogin(email, address, state.now);
+  const decision = await core.throttle.beginLogin(email, address, state.now);
   if (!decision.allowed) {
     throw new HttpError('rate_limited', 'Too many failed logins; try again later.', { 'Retry-After': String(decision.retryAfterSeconds) });
   }

@@ -14,18 +14,24 @@ const setup = (options?: LoginThrottleOptions): { throttle: LoginThrottle; store
   return { throttle: createLoginThrottle(store, options), store };
 };
 
+/** One failed login as the login route performs it: begin (counts the pair), then record the failure. */
+const failOnce = async (throttle: LoginThrottle, email: string, address: string, now: number) => {
+  await throttle.beginLogin(email, address, now);
+  await throttle.recordLoginFailure(email, address, now);
+};
+
 const fail = async (throttle: LoginThrottle, email: string, address: string, times: number, now = T0) => {
-  for (let i = 0; i < times; i += 1) await throttle.recordLoginFailure(email, address, now);
+  for (let i = 0; i < times; i += 1) await failOnce(throttle, email, address, now);
 };
 
 describe('L4 login throttling per (account, client address) and per client address', () => {
   test('5 failures lock the pair for the rest of the window, with Retry-After', async () => {
     const { throttle } = setup();
     for (let i = 0; i < 4; i += 1) {
-      await throttle.recordLoginFailure(VICTIM, ATTACKER_IP, T0 + i * MINUTE);
+      await failOnce(throttle, VICTIM, ATTACKER_IP, T0 + i * MINUTE);
       expect(await throttle.checkLogin(VICTIM, ATTACKER_IP, T0 + i * MINUTE)).toEqual({ allowed: true });
     }
-    await throttle.recordLoginFailure(VICTIM, ATTACKER_IP, T0 + 4 * MINUTE);
+    await failOnce(throttle, VICTIM, ATTACKER_IP, T0 + 4 * MINUTE);
     // The window started at the first failure (T0) and lasts 15 minutes.
     expect(await throttle.checkLogin(VICTIM, ATTACKER_IP, T0 + 5 * MINUTE)).toEqual({
       allowed: false,
@@ -43,7 +49,7 @@ describe('L4 login throttling per (account, client address) and per client addre
     expect((await throttle.checkLogin(VICTIM, ATTACKER_IP, T0 + 15 * MINUTE - 1)).allowed).toBe(false);
     expect(await throttle.checkLogin(VICTIM, ATTACKER_IP, T0 + 15 * MINUTE)).toEqual({ allowed: true });
     // A failure after the window starts a fresh count.
-    await throttle.recordLoginFailure(VICTIM, ATTACKER_IP, T0 + 16 * MINUTE);
+    await failOnce(throttle, VICTIM, ATTACKER_IP, T0 + 16 * MINUTE);
     expect((await throttle.checkLogin(VICTIM, ATTACKER_IP, T0 + 16 * MINUTE)).allowed).toBe(true);
   });
 
@@ -62,9 +68,9 @@ describe('L4 login throttling per (account, client address) and per client addre
 
   test('50 failures across many accounts from one address lock that address for every account', async () => {
     const { throttle } = setup();
-    for (let i = 0; i < 49; i += 1) await throttle.recordLoginFailure(`user${i}@example.com`, ATTACKER_IP, T0);
+    for (let i = 0; i < 49; i += 1) await failOnce(throttle, `user${i}@example.com`, ATTACKER_IP, T0);
     expect(await throttle.checkLogin('fresh@example.com', ATTACKER_IP, T0)).toEqual({ allowed: true });
-    await throttle.recordLoginFailure('user49@example.com', ATTACKER_IP, T0 + MINUTE);
+    await failOnce(throttle, 'user49@example.com', ATTACKER_IP, T0 + MINUTE);
     expect(await throttle.checkLogin('fresh@example.com', ATTACKER_IP, T0 + MINUTE)).toEqual({
       allowed: false,
       retryAfterSeconds: 14 * 60,
@@ -110,13 +116,13 @@ describe('L5 throttle evasion', () => {
   test('textual variants of one IP share the pair and the address counters', async () => {
     const { throttle } = setup();
     const variants = ['::ffff:1.2.3.4', '::FFFF:1.2.3.4', '0:0:0:0:0:ffff:1.2.3.4', '::ffff:0102:0304', '1.2.3.4'];
-    for (const variant of variants) await throttle.recordLoginFailure(VICTIM, variant, T0);
+    for (const variant of variants) await failOnce(throttle, VICTIM, variant, T0);
     for (const variant of variants) expect((await throttle.checkLogin(VICTIM, variant, T0)).allowed).toBe(false);
   });
 
   test('rotating through one IPv6 /64 stays throttled; another /64 does not', async () => {
     const { throttle } = setup();
-    for (let i = 1; i <= 5; i += 1) await throttle.recordLoginFailure(VICTIM, `2001:db8:0:1::${i.toString(16)}`, T0);
+    for (let i = 1; i <= 5; i += 1) await failOnce(throttle, VICTIM, `2001:db8:0:1::${i.toString(16)}`, T0);
     expect((await throttle.checkLogin(VICTIM, '2001:db8:0:1:abcd::99', T0)).allowed).toBe(false);
     expect((await throttle.checkLogin(VICTIM, '[2001:db8:0:1::1]', T0)).allowed).toBe(false);
     expect((await throttle.checkLogin(VICTIM, '2001:db8:0:1::1%eth0', T0)).allowed).toBe(false);
@@ -126,9 +132,9 @@ describe('L5 throttle evasion', () => {
   test('keys cannot be confused by separators inside email or address', async () => {
     const { throttle } = setup({ pairMaxFailures: 1 });
     // With naive "email|address" keys these two pairs would be one counter.
-    await throttle.recordLoginFailure('a|b@x.com', 'c', T0);
+    await failOnce(throttle, 'a|b@x.com', 'c', T0);
     expect(await throttle.checkLogin('a', 'b@x.com|c', T0)).toEqual({ allowed: true });
-    await throttle.recordLoginFailure('a","b@x.com', 'c', T0);
+    await failOnce(throttle, 'a","b@x.com', 'c', T0);
     expect(await throttle.checkLogin('a', 'b@x.com","c', T0)).toEqual({ allowed: true });
   });
 });
@@ -170,7 +176,7 @@ describe('options', () => {
   test('keys carry the prefix', async () => {
     const store = memoryStore();
     const throttle = createLoginThrottle(store, { prefix: 'app1:' });
-    await throttle.recordLoginFailure(VICTIM, ATTACKER_IP, T0);
+    await failOnce(throttle, VICTIM, ATTACKER_IP, T0);
     expect(await store.getCounter(`app1:${JSON.stringify(['login-address', ATTACKER_IP])}`, T0)).toMatchObject({ count: 1 });
   });
 
@@ -178,5 +184,11 @@ describe('options', () => {
     const store = memoryStore();
     expect(() => createLoginThrottle(store, { pairMaxFailures: 0 })).toThrow(/throttle\.pairMaxFailures/);
     expect(() => createLoginThrottle(store, { addressWindowSeconds: 1.5 })).toThrow(/throttle\.addressWindowSeconds/);
+  });
+
+  test('L4 a burst of parallel attempts on one pair gets no more than the limit past beginLogin', async () => {
+    const { throttle } = setup();
+    const decisions = await Promise.all(Array.from({ length: 20 }, () => throttle.beginLogin(VICTIM, ATTACKER_IP, T0)));
+    expect(decisions.filter((decision) => decision.allowed)).toHaveLength(5);
   });
 });

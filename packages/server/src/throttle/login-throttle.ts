@@ -41,13 +41,20 @@ export type ThrottleDecision = { allowed: true } | { allowed: false; retryAfterS
 export interface LoginThrottle {
   readonly options: Readonly<Required<LoginThrottleOptions>>;
   /**
-   * Whether a login for `email` (already normalised) from `address` (raw; normalised here) may be tried
-   * at all. Read-only. Call it before verifying the password and answer 429 with `Retry-After` if not.
+   * Whether a login for `email` (already normalised) from `address` (raw; normalised here) would be
+   * refused now. Read-only: for diagnostics and tests. Login routes call `beginLogin`.
    */
   checkLogin(email: string, address: string, now: number): Promise<ThrottleDecision>;
-  /** Counts a failed login (wrong password or unknown email) against the pair and the address. */
+  /**
+   * Starts a login attempt: refuses when the address is locked, else counts the attempt against the
+   * (account, address) pair atomically *before* the password is checked, so a burst of parallel
+   * guesses cannot all slip past the limit while their hashes are still queued. Answer 429 with
+   * `Retry-After` when refused; otherwise follow with `recordLoginFailure` or `recordLoginSuccess`.
+   */
+  beginLogin(email: string, address: string, now: number): Promise<ThrottleDecision>;
+  /** After `beginLogin`: the attempt failed (wrong password or unknown email); counts it against the address. */
   recordLoginFailure(email: string, address: string, now: number): Promise<void>;
-  /** Clears the pair's failures after a successful login. */
+  /** After `beginLogin`: the attempt succeeded; clears the pair's count (the address count stays). */
   recordLoginSuccess(email: string, address: string): Promise<void>;
   /** Counts this signup attempt from `address` and says whether it may go on. */
   checkSignup(address: string, now: number): Promise<ThrottleDecision>;
@@ -91,11 +98,14 @@ export function createLoginThrottle(store: ThrottleStore, options: LoginThrottle
       if (locked.length === 0) return { allowed: true };
       return refuse(Math.max(...locked.map((counter) => counter.resetAt)), now);
     },
-    async recordLoginFailure(email, address, now) {
-      await Promise.all([
-        store.incrementCounter(pairKey(email, address), pairWindowMs, now),
-        store.incrementCounter(addressKey(address), addressWindowMs, now),
-      ]);
+    async beginLogin(email, address, now) {
+      const perAddress = await store.getCounter(addressKey(address), now);
+      if (perAddress !== null && perAddress.count >= resolved.addressMaxFailures) return refuse(perAddress.resetAt, now);
+      const pair = await store.incrementCounter(pairKey(email, address), pairWindowMs, now);
+      return pair.count > resolved.pairMaxFailures ? refuse(pair.resetAt, now) : { allowed: true };
+    },
+    async recordLoginFailure(_email, address, now) {
+      await store.incrementCounter(addressKey(address), addressWindowMs, now);
     },
     async recordLoginSuccess(email, address) {
       await store.deleteCounter(pairKey(email, address));

@@ -1,6 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { expect, it } from 'vitest';
 import { type GetStore, MINUTE } from './fixtures.js';
-import { randomUUID } from 'node:crypto';
 
 const uniqueKey = (): string => `conformance:login:${randomUUID()}`;
 
