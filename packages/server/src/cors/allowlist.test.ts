@@ -27,6 +27,7 @@ describe('compileAllowlist: configuration', () => {
     }
     expect(() => compileAllowlist([true] as unknown as OriginEntry[], production)).toThrow(/would reflect every origin/);
     expect(() => compileAllowlist([/example\.com$/] as unknown as OriginEntry[], production)).toThrow(/not a string or a function/);
+    expect(() => compileAllowlist('https://app.example.com' as unknown as OriginEntry[], production)).toThrow(/origins must be a list/);
     expect(() => allowlist('')).toThrow(/origins: '' is empty/);
     expect(() => allowlist('   ')).toThrow(/is empty/);
   });

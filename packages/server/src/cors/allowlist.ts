@@ -118,6 +118,9 @@ function plainHttpWarning(origin: string): string {
  * suffix. Risky but legitimate entries are kept and explained in `warnings`.
  */
 export function compileAllowlist(entries: readonly OriginEntry[], options: AllowlistOptions): CompiledAllowlist {
+  if (!Array.isArray(entries)) {
+    throw new CorsConfigError(`origins must be a list: ${LIST_THE_ORIGINS}, written as ['https://app.example.com']`);
+  }
   const exact = new Set<string>();
   const patterns: SubdomainPattern[] = [];
   const functions: Array<(origin: string) => boolean> = [];

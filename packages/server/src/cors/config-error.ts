@@ -1,10 +1,12 @@
+import { ConfigError } from '../config/errors.js';
+
 /**
- * Thrown when `createAuth` compiles a CORS configuration that cannot be made safe. The message names
- * the offending option or entry and the fix, e.g.
- * `origins: '*' cannot be combined with credentials: list the app origins, …`.
- *
- * Only configuration mistakes throw; a request from a refused origin is an ordinary `false`.
+ * A CORS configuration mistake found at `createAuth` time. It is a `ConfigError`, so whoever catches
+ * configuration errors (the CLI, an embedder) catches this one too; the message names the entry and the fix.
  */
-export class CorsConfigError extends Error {
-  override readonly name = 'CorsConfigError';
+export class CorsConfigError extends ConfigError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CorsConfigError';
+  }
 }
