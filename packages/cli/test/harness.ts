@@ -27,7 +27,9 @@ export async function startTestServer(
       store: options.store ?? 'memory:',
       publicUrl: options.publicUrl,
       trustProxy: options.trustProxy ?? false,
-      secret: options.secret ?? 'test-secret-test-secret-test-secret-0123456789',
+      // `secret: undefined` given explicitly means "no secret", as without CROSSAUTH_SECRET (serve then
+      // creates one beside a SQLite file); leaving the option out uses a fixed test secret.
+      secret: 'secret' in options ? options.secret : 'test-secret-test-secret-test-secret-0123456789',
     },
     { passwords: FAST_PASSWORDS, clock: () => Date.now() + offset, onWarning: () => {}, ...options.overrides },
   );
