@@ -47,3 +47,20 @@ export const ROUTES = {
 /** Password length bounds in Unicode code points, after NFC normalisation. */
 export const PASSWORD_MIN_CODE_POINTS = 8;
 export const PASSWORD_MAX_CODE_POINTS = 1024;
+
+/**
+ * Bearer token prefixes, so a leaked token is recognisable (secret scanners) and its kind is known
+ * without a lookup: personal access token, device access token, device refresh token. A token is
+ * `prefix + 43 base64url characters (256 random bits) + 6 base62 characters of CRC-32 checksum`.
+ */
+export const TOKEN_PREFIXES = {
+  personal: 'cxa_pat_',
+  device: 'cxa_dat_',
+  refresh: 'cxa_drt_',
+} as const;
+
+export type TokenPrefixKind = keyof typeof TOKEN_PREFIXES;
+
+/** Abilities the reference server knows; applications define their own the same way. `*` is all. */
+export const NOTES_READ = 'notes:read';
+export const NOTES_WRITE = 'notes:write';

@@ -8,6 +8,7 @@ import type { PasswordHasher } from '../passwords/index.js';
 import type { Sessions } from '../session/index.js';
 import type { Store } from '../store/index.js';
 import type { LoginThrottle } from '../throttle/index.js';
+import type { Tokens } from '../tokens/index.js';
 import type { RequestState } from './request-state.js';
 
 /** Cookies and headers that an answer adds when it hands out a (new) CSRF token. */
@@ -25,6 +26,7 @@ export class AuthCore {
     readonly csrf: CsrfTokens,
     readonly passwords: PasswordHasher,
     readonly throttle: LoginThrottle,
+    readonly tokens: Tokens,
   ) {}
 
   /** The address that throttling counts: the socket's, or the proxy's view of it with `trustProxy`. */

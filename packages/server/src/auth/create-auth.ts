@@ -6,10 +6,11 @@ import { hmacSha256 } from '../crypto/index.js';
 import { normalizeOptions, type AuthOptions } from '../config/index.js';
 import { errorVerdict, HttpError, type BodyReader, type RequestView, type ResponseHeaders, type Verdict } from '../http/index.js';
 import { createPasswordHasher } from '../passwords/index.js';
-import { AUTH_ROUTES, COOKIE_AUTH_PATHS } from '../routes/index.js';
+import { COOKIE_AUTH_PATHS, matchRoute, TOKEN_PATHS, verifyCredentials } from '../routes/index.js';
 import { Sessions } from '../session/index.js';
 import { guardStore, StoreUnavailableError } from '../store/index.js';
 import { createLoginThrottle } from '../throttle/index.js';
+import { Tokens } from '../tokens/index.js';
 import { AuthCore } from './core.js';
 import type { Principal } from './principal.js';
 import { RequestState } from './request-state.js';
@@ -53,6 +54,7 @@ export function createAuth(options: AuthOptions): Auth {
     createCsrfTokens(csrfKey, normalized.random),
     createPasswordHasher(options.passwords),
     createLoginThrottle(store, options.throttle),
+    new Tokens(store, normalized.tokens, normalized.random),
   );
   const modes = createCookieModes({ partitioned: normalized.partitioned });
   const publicOrigin = normalized.publicOrigin;
@@ -86,10 +88,45 @@ export function createAuth(options: AuthOptions): Auth {
     return undefined;
   }
 
-  async function authenticate(state: RequestState): Promise<void> {
-    if (state.view.header('authorization') !== undefined) return; // bearer requests never use the cookie
-    const session = await core.sessions.validate(state.sessionToken, state.now);
-    if (session !== null) state.principal = { kind: 'session', userId: session.userId, session, abilities: ['*'] };
+  /**
+   * Step 3 of the request flow. `Authorization` decides alone when present — a bearer request is never
+   * cookie-authenticated, and a bad one is refused rather than downgraded to the cookie (X14).
+   */
+  async function authenticate(state: RequestState, isAuthRoute: boolean): Promise<void> {
+    const view = state.view;
+    const authorization = view.header('authorization');
+    if (authorization === undefined) {
+      const session = await core.sessions.validate(state.sessionToken, state.now);
+      if (session !== null) state.principal = { kind: 'session', userId: session.userId, session, abilities: ['*'] };
+      return;
+    }
+    if (TOKEN_PATHS.has(view.path)) return; // credentials travel in the body there; a stale bearer is ignored
+    if (view.headerCount('authorization') === 1 && authorization.startsWith('Bearer ')) {
+      state.principal = await core.tokens.authenticate(authorization.slice(7), state.now);
+      if (state.principal !== null) return;
+      throw new HttpError('unauthenticated', 'The bearer token is unknown, expired or revoked.');
+    }
+    if (normalized.basicAuth && !isAuthRoute && view.headerCount('authorization') === 1 && authorization.startsWith('Basic ')) {
+      state.principal = await basicPrincipal(state, authorization.slice(6));
+      return;
+    }
+    throw new HttpError('unauthenticated', 'Send "Authorization: Bearer <token>", or no Authorization header to use the session cookie.');
+  }
+
+  const BASIC_CHALLENGE = { 'WWW-Authenticate': 'Basic realm="crossauth", charset="UTF-8"' };
+
+  /** HTTP Basic, when enabled: the same hashing and throttling as login; its 401s carry the challenge. */
+  async function basicPrincipal(state: RequestState, encoded: string): Promise<Principal> {
+    const decoded = Buffer.from(encoded.trim(), 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon <= 0) throw new HttpError('invalid_credentials', 'HTTP Basic credentials must be email:password.', BASIC_CHALLENGE);
+    try {
+      const user = await verifyCredentials(core, state, decoded.slice(0, colon), decoded.slice(colon + 1));
+      return { kind: 'basic', userId: user.id, abilities: ['*'] };
+    } catch (error) {
+      if (error instanceof HttpError && error.code === 'invalid_credentials') throw new HttpError(error.code, error.message, BASIC_CHALLENGE);
+      throw error;
+    }
   }
 
   async function handle(view: RequestView, readBody: BodyReader): Promise<HandleResult> {
@@ -99,11 +136,12 @@ export function createAuth(options: AuthOptions): Auth {
       return { kind: 'respond', verdict };
     }
     const state = new RequestState(view, normalized.clock(), cors.corsHeadersFor(view).headers, decideMode);
-    const route = AUTH_ROUTES.get(view.path);
+    const route = matchRoute(view.path);
     const headers = route === undefined ? state.headers : { ...state.headers, 'Cache-Control': NO_STORE, Vary: VARY_AUTH };
     try {
-      await authenticate(state);
-      if (!SAFE.has(view.method) && state.principal?.kind !== 'token' && (state.jar.present || COOKIE_AUTH_PATHS.has(view.path))) {
+      await authenticate(state, route !== undefined);
+      const cookieRequest = state.principal === null || state.principal.kind === 'session';
+      if (!SAFE.has(view.method) && cookieRequest && !TOKEN_PATHS.has(view.path) && (state.jar.present || COOKIE_AUTH_PATHS.has(view.path))) {
         const own = publicOrigin?.origin ?? `${apiOrigin(view).scheme}://${apiOrigin(view).host}`;
         if (!isTrustedOrigin(view, state.origin, cors.isAllowed, own)) {
           throw new HttpError('origin_not_allowed', 'This request must come from an allowed origin (add the app to `origins`), and cookie-authenticated requests without an Origin are refused.');

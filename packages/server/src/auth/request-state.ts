@@ -29,13 +29,25 @@ export class RequestState {
     return (this.cookieMode ??= this.decideMode(this.view, this.origin));
   }
 
+  /**
+   * One of crossauth's HttpOnly cookies. On an https API they are always set Secure, and so `__Host-`;
+   * a plain-named one can only have been tossed in by a sibling subdomain (`Domain=example.com`), so it
+   * is ignored there (X15). On an http API (development) the plain name is the same-site form.
+   */
+  private authCookie(name: string): string | undefined {
+    const cookie = this.jar.read(name);
+    if (cookie === undefined || cookie.prefixed) return cookie?.value;
+    // With no Origin the mode is the API's own: Secure exactly when the API is https.
+    return this.decideMode(this.view, undefined).secure ? undefined : cookie.value;
+  }
+
   get sessionToken(): string | undefined {
-    return this.jar.read(SESSION_COOKIE)?.value;
+    return this.authCookie(SESSION_COOKIE);
   }
 
   /** The pre-session secret from the cookie, if well-formed. */
   get preSecret(): string | undefined {
-    const value = this.jar.read(PRE_SESSION_COOKIE)?.value;
+    const value = this.authCookie(PRE_SESSION_COOKIE);
     return isTokenShaped(value) ? value : undefined;
   }
 

@@ -11,6 +11,8 @@ export interface NormalizedOptions {
   trustProxy: boolean;
   development: boolean;
   session: { idleMs: number; absoluteMs: number; rememberIdleMs: number; rememberAbsoluteMs: number; renewIntervalMs: number };
+  tokens: { accessMs: number; refreshMs: number; refreshReuseGraceMs: number; lastUsedIntervalMs: number };
+  basicAuth: boolean;
   csrfCookie: { name: string; domain: string | undefined } | undefined;
   partitioned: boolean;
   storeTimeoutMs: number;
@@ -49,6 +51,9 @@ export function normalizeOptions(options: AuthOptions): NormalizedOptions {
     throw new ConfigError('secret must be at least 32 bytes (set CROSSAUTH_SECRET, e.g. to the output of `openssl rand -base64 48`).');
   }
   const session = options.session ?? {};
+  const tokens = options.tokens ?? {};
+  const grace = tokens.refreshReuseGraceSeconds ?? 0;
+  if (!Number.isFinite(grace) || grace < 0) throw new ConfigError('tokens.refreshReuseGraceSeconds must be 0 or a positive number of seconds.');
   const csrf = options.csrf ?? {};
   const preset: CsrfPreset = csrf.preset ?? 'default';
   if (!Object.hasOwn(CSRF_PRESETS, preset)) {
@@ -76,6 +81,13 @@ export function normalizeOptions(options: AuthOptions): NormalizedOptions {
       rememberAbsoluteMs: seconds(session.rememberAbsoluteLifetimeSeconds, 90 * 86400, 'session.rememberAbsoluteLifetimeSeconds'),
       renewIntervalMs: seconds(session.renewIntervalSeconds, 60, 'session.renewIntervalSeconds'),
     },
+    tokens: {
+      accessMs: seconds(tokens.accessTokenLifetimeSeconds, 900, 'tokens.accessTokenLifetimeSeconds'),
+      refreshMs: seconds(tokens.refreshTokenLifetimeSeconds, 30 * 86400, 'tokens.refreshTokenLifetimeSeconds'),
+      refreshReuseGraceMs: grace * 1000,
+      lastUsedIntervalMs: seconds(tokens.lastUsedIntervalSeconds, 60, 'tokens.lastUsedIntervalSeconds'),
+    },
+    basicAuth: options.basicAuth ?? false,
     csrfCookie: csrf.readableCookie === false ? undefined : { name: cookieName, domain: csrf.cookieDomain },
     partitioned: options.cookies?.partitioned ?? true,
     storeTimeoutMs,

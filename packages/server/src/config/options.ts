@@ -27,6 +27,13 @@ export interface AuthOptions {
   /** Development mode silences the warnings about `http://localhost` origins. Default `false`. */
   development?: boolean;
   session?: SessionOptions;
+  tokens?: TokenOptions;
+  /**
+   * Accept `Authorization: Basic` (email and password) on application routes, checked with the same
+   * hashing and throttling as login. Default `false`. A 401 carries `WWW-Authenticate: Basic` only to
+   * requests that tried Basic, so an SPA never sees the browser's password dialog.
+   */
+  basicAuth?: boolean;
   csrf?: CsrfOptions;
   cookies?: CookieOptions;
   cors?: CorsTuning;
@@ -53,6 +60,20 @@ export interface SessionOptions {
   rememberAbsoluteLifetimeSeconds?: number;
   /** Sliding renewal is written to the store at most this often per session, in seconds. Default 60. */
   renewIntervalSeconds?: number;
+}
+
+export interface TokenOptions {
+  /** Lifetime of a device access token from `/auth/token`, in seconds. Default 900 (15 min). */
+  accessTokenLifetimeSeconds?: number;
+  /** Lifetime of a refresh token, in seconds. Default 2592000 (30 days). */
+  refreshTokenLifetimeSeconds?: number;
+  /**
+   * How long after its first use a refresh token may be presented again without revoking its family
+   * (a response lost on a flaky mobile network), in seconds. Default 0: any reuse revokes.
+   */
+  refreshReuseGraceSeconds?: number;
+  /** `lastUsedAt` is written at most this often per token, in seconds. Default 60. */
+  lastUsedIntervalSeconds?: number;
 }
 
 export interface CsrfOptions {

@@ -58,6 +58,8 @@ export interface RefreshTokenRecord {
   userId: string;
   /** The access token issued together with this refresh token. */
   accessTokenId: string;
+  /** The device name given at login, carried to every access token of the family. */
+  name: string;
   createdAt: number;
   expiresAt: number;
   /** When it was spent on a refresh; `null` while unused. */

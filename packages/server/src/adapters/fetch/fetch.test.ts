@@ -47,14 +47,14 @@ describe('the fetch adapter', () => {
   it('runs csrf, signup, an application route and logout from Request to Response', async () => {
     const { call } = setup();
     const csrf = await call('/auth/csrf');
-    const token = (await csrf.json()).csrfToken as string;
+    const token = ((await csrf.json()) as { csrfToken: string }).csrfToken;
     const signup = await call('/auth/signup', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': token },
       body: JSON.stringify({ email: 'fetch@example.com', password: 'correct horse battery' }),
     });
     expect(signup.status).toBe(201);
-    const userId = (await signup.json()).user.id;
+    const userId = ((await signup.json()) as { user: { id: string } }).user.id;
     const rotated = signup.headers.get('x-csrf-token')!;
 
     const app = await call('/api/anything');
@@ -69,7 +69,7 @@ describe('the fetch adapter', () => {
 
   it('stops reading a body past 16 KiB and answers 413', async () => {
     const { call } = setup();
-    const token = (await (await call('/auth/csrf')).json()).csrfToken as string;
+    const token = ((await (await call('/auth/csrf')).json()) as { csrfToken: string }).csrfToken;
     const stream = new ReadableStream({
       pull(controller) {
         controller.enqueue(new Uint8Array(8192).fill(32));
@@ -77,6 +77,6 @@ describe('the fetch adapter', () => {
     });
     const response = await call('/auth/login', { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': token }, body: stream, duplex: 'half' } as RequestInit);
     expect(response.status).toBe(413);
-    expect((await response.json()).error.code).toBe('payload_too_large');
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('payload_too_large');
   });
 });

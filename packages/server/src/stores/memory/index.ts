@@ -53,6 +53,7 @@ const copyRefresh = (r: RefreshTokenRecord): RefreshTokenRecord => ({
   familyId: r.familyId,
   userId: r.userId,
   accessTokenId: r.accessTokenId,
+  name: r.name,
   createdAt: r.createdAt,
   expiresAt: r.expiresAt,
   usedAt: r.usedAt,

@@ -52,7 +52,7 @@ const PURGE_INTERVAL_MS = 10 * 60 * 1000;
 
 const SELECT_TOKEN = `SELECT id, secret_hash, user_id, name, kind, abilities, created_at, expires_at, last_used_at, family_id
   FROM crossauth_tokens`;
-const SELECT_REFRESH = `SELECT hash, family_id, user_id, access_token_id, created_at, expires_at, used_at
+const SELECT_REFRESH = `SELECT hash, family_id, user_id, access_token_id, name, created_at, expires_at, used_at
   FROM crossauth_refresh_tokens`;
 
 /**
@@ -117,15 +117,15 @@ export function sqliteStore(options: SqliteStoreOptions): Store {
   const deleteTokensOfFamily = db.prepare<[string]>(`DELETE FROM crossauth_tokens WHERE family_id = ?`);
 
   const insertRefresh = db.prepare<RefreshTokenRow>(
-    `INSERT INTO crossauth_refresh_tokens (hash, family_id, user_id, access_token_id, created_at, expires_at, used_at)
-     VALUES (@hash, @family_id, @user_id, @access_token_id, @created_at, @expires_at, @used_at)`,
+    `INSERT INTO crossauth_refresh_tokens (hash, family_id, user_id, access_token_id, name, created_at, expires_at, used_at)
+     VALUES (@hash, @family_id, @user_id, @access_token_id, @name, @created_at, @expires_at, @used_at)`,
   );
   // The spend is one statement, so of two processes racing on the same hash only one matches
   // `used_at IS NULL`; the loser then reads the row below and sees it spent.
   const spendRefresh = db.prepare<{ hash: string; now: number }, RefreshTokenRow>(
     `UPDATE crossauth_refresh_tokens SET used_at = @now
      WHERE hash = @hash AND used_at IS NULL AND expires_at > @now
-     RETURNING hash, family_id, user_id, access_token_id, created_at, expires_at, used_at`,
+     RETURNING hash, family_id, user_id, access_token_id, name, created_at, expires_at, used_at`,
   );
   const selectLiveRefresh = db.prepare<{ hash: string; now: number }, RefreshTokenRow>(
     `${SELECT_REFRESH} WHERE hash = @hash AND expires_at > @now`,

@@ -39,6 +39,7 @@ export interface RefreshTokenRow {
   family_id: string;
   user_id: string;
   access_token_id: string;
+  name: string;
   created_at: number;
   expires_at: number;
   used_at: number | null;
@@ -114,6 +115,7 @@ export const refreshFromRow = (r: RefreshTokenRow): RefreshTokenRecord => ({
   familyId: r.family_id,
   userId: r.user_id,
   accessTokenId: r.access_token_id,
+  name: r.name,
   createdAt: r.created_at,
   expiresAt: r.expires_at,
   usedAt: r.used_at,
@@ -124,6 +126,7 @@ export const refreshToRow = (r: RefreshTokenRecord): RefreshTokenRow => ({
   family_id: r.familyId,
   user_id: r.userId,
   access_token_id: r.accessTokenId,
+  name: r.name,
   created_at: r.createdAt,
   expires_at: r.expiresAt,
   used_at: r.usedAt,

@@ -51,6 +51,7 @@ const MIGRATIONS: readonly string[] = [
     family_id       TEXT    NOT NULL,
     user_id         TEXT    NOT NULL,
     access_token_id TEXT    NOT NULL,
+    name            TEXT    NOT NULL,
     created_at      INTEGER NOT NULL,
     expires_at      INTEGER NOT NULL,
     used_at         INTEGER

@@ -199,7 +199,7 @@ describe('sqlite store with a Database passed in', () => {
     await store.listTokens(user.id, now);
     await store.touchToken('t1', now);
     await store.createRefreshToken({
-      hash: 'r1', familyId: 'f1', userId: user.id, accessTokenId: 't1', createdAt: now, expiresAt: now + MINUTE, usedAt: null,
+      hash: 'r1', familyId: 'f1', userId: user.id, accessTokenId: 't1', name: 'n', createdAt: now, expiresAt: now + MINUTE, usedAt: null,
     });
     await store.consumeRefreshToken('r1', now);
     await store.consumeRefreshToken('r1', now);

@@ -74,6 +74,7 @@ export function newRefreshToken(
     familyId,
     userId,
     accessTokenId,
+    name: 'test device',
     createdAt: now,
     expiresAt: now + 5 * MINUTE,
     usedAt: null,

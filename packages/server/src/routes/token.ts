@@ -1,0 +1,38 @@
+import type { DeviceTokenAnswer } from '@crossauth/protocol';
+import { HttpError, jsonVerdict, readJsonObject, stringField } from '../http/index.js';
+import { verifyCredentials } from './login.js';
+import type { RouteHandler } from './types.js';
+
+const MAX_NAME_LENGTH = 100;
+
+/** A device or token name: 1 to 100 characters after trimming. */
+export function tokenName(value: string): string {
+  const name = value.trim();
+  if (name.length === 0 || name.length > MAX_NAME_LENGTH) throw new HttpError('bad_request', `"name" must be 1 to ${MAX_NAME_LENGTH} characters.`);
+  return name;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/**
+ * `POST /auth/token`: bearer login for native apps and web views that drop the API's cookies. Same
+ * hashing and throttling as `/auth/login`; no cookie, Origin or CSRF token involved.
+ */
+export const deviceLoginRoute: RouteHandler = async ({ core, state, readBody }) => {
+  const body = await readJsonObject(state.view, readBody);
+  const email = stringField(body, 'email');
+  const password = stringField(body, 'password');
+  const name = tokenName(stringField(body, 'name'));
+  const user = await verifyCredentials(core, state, email, password);
+  const pair = await core.tokens.issueDevice(user.id, name, state.now);
+  const answer: DeviceTokenAnswer = { token: pair.token, id: pair.id, expiresAt: iso(pair.expiresAt), refreshToken: pair.refreshToken };
+  return jsonVerdict(201, answer);
+};
+
+/** `POST /auth/token/refresh`: a new pair for a refresh token; reuse of a spent one revokes the family. */
+export const refreshRoute: RouteHandler = async ({ core, state, readBody }) => {
+  const refreshToken = stringField(await readJsonObject(state.view, readBody), 'refreshToken');
+  const pair = await core.tokens.refresh(refreshToken, state.now);
+  if (pair === null) throw new HttpError('unauthenticated', 'This refresh token is unknown, expired or already used; log in again.');
+  return jsonVerdict(200, { token: pair.token, expiresAt: iso(pair.expiresAt), refreshToken: pair.refreshToken });
+};
