@@ -9,8 +9,10 @@ export default defineConfig({
     alias: [
       { find: /^@crossauth\/protocol$/, replacement: src('./packages/protocol/src/index.ts') },
       { find: /^@crossauth\/server$/, replacement: src('./packages/server/src/index.ts') },
-      { find: /^@crossauth\/server\/(node|fetch)$/, replacement: src('./packages/server/src/adapters/$1/index.ts') },
+      { find: /^@crossauth\/server\/(node|fetch|express|fastify|hono)$/, replacement: src('./packages/server/src/adapters/$1/index.ts') },
       { find: /^@crossauth\/cli$/, replacement: src('./packages/cli/src/index.ts') },
+      { find: /^@crossauth\/client$/, replacement: src('./packages/client/src/index.ts') },
+      { find: /^@crossauth\/client\/(axios|angular|angularjs|capacitor)$/, replacement: src('./packages/client/src/$1/index.ts') },
       { find: /^@crossauth\/server\/(.*)$/, replacement: src('./packages/server/src/$1/index.ts') },
     ],
   },

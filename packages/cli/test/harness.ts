@@ -53,11 +53,14 @@ export interface RequestOptions {
   body?: string | Buffer;
   /** JSON body; sets Content-Type: application/json. */
   json?: unknown;
+  /** Send `path` exactly as written (no URL parsing: `//a`, `/a/./b`, `%2e` stay as they are). */
+  rawPath?: boolean;
 }
 
 /** One raw HTTP request with node:http (no fetch: it would refuse or rewrite some of the headers tests send). */
 export function send(baseUrl: string, path: string, options: RequestOptions = {}): Promise<Answer> {
-  const url = new URL(path, baseUrl);
+  const url = options.rawPath ? new URL(baseUrl) : new URL(path, baseUrl);
+  const requestPath = options.rawPath ? path : url.pathname + url.search;
   const pairs: [string, string][] = Array.isArray(options.headers) ? [...options.headers] : Object.entries(options.headers ?? {});
   let body = options.body;
   if (options.json !== undefined) {
@@ -66,11 +69,17 @@ export function send(baseUrl: string, path: string, options: RequestOptions = {}
   }
   // With headers given as a raw list, node:http does not add Host itself.
   if (!pairs.some(([name]) => name.toLowerCase() === 'host')) pairs.unshift(['Host', url.host]);
+  const method = options.method ?? (body === undefined ? 'GET' : 'POST');
+  // Nor does it frame a body for methods it does not chunk (GET, DELETE, OPTIONS…): unframed, the bytes
+  // would be read as the next request on the kept-alive socket.
+  if (body !== undefined && ['GET', 'HEAD', 'DELETE', 'OPTIONS', 'TRACE', 'CONNECT'].includes(method) && !pairs.some(([name]) => /^(content-length|transfer-encoding)$/i.test(name))) {
+    pairs.push(['Content-Length', String(Buffer.byteLength(body))]);
+  }
   const flat: string[] = [];
   for (const [name, value] of pairs) flat.push(name, value);
   return new Promise((resolve, reject) => {
     const req = httpRequest(
-      { host: url.hostname, port: url.port, path: url.pathname + url.search, method: options.method ?? (body === undefined ? 'GET' : 'POST'), headers: flat },
+      { host: url.hostname, port: url.port, path: requestPath, method, headers: flat },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));

@@ -1,5 +1,5 @@
 export { createAuth, type Auth, type AppContext, type HandleResult } from './auth/create-auth.js';
-export { can, type Principal } from './auth/principal.js';
+export { can, requireAbility, type Principal } from './auth/principal.js';
 export { ConfigError, type AuthOptions, type SessionOptions, type CsrfOptions, type CookieOptions, type CorsTuning } from './config/index.js';
 export type { RequestView, ResponseHeaders, Verdict, BodyReader, BodyResult } from './http/index.js';
 export { HttpError, jsonVerdict, emptyVerdict, errorVerdict, readJsonObject, stringField } from './http/index.js';

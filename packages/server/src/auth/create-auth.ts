@@ -142,8 +142,8 @@ export function createAuth(options: AuthOptions): Auth {
       await authenticate(state, route !== undefined);
       const cookieRequest = state.principal === null || state.principal.kind === 'session';
       if (!SAFE.has(view.method) && cookieRequest && !TOKEN_PATHS.has(view.path) && (state.jar.present || COOKIE_AUTH_PATHS.has(view.path))) {
-        const own = publicOrigin?.origin ?? `${apiOrigin(view).scheme}://${apiOrigin(view).host}`;
-        if (!isTrustedOrigin(view, state.origin, cors.isAllowed, own)) {
+        // The API's own origin counts only when configured: taken from `Host`, a DNS-rebinding page would pass.
+        if (!isTrustedOrigin(view, state.origin, cors.isAllowed, publicOrigin?.origin)) {
           throw new HttpError('origin_not_allowed', 'This request must come from an allowed origin (add the app to `origins`), and cookie-authenticated requests without an Origin are refused.');
         }
         const check = core.csrf.verify(csrfTokenOf(view), state.csrfBinding);

@@ -2,8 +2,8 @@ import type { RequestView } from '../http/index.js';
 
 /**
  * DESIGN.md request flow, step 4: an unsafe cookie-bearing request must come from a trusted origin —
- * an allowlisted `Origin`, the API's own origin, or `Sec-Fetch-Site: same-origin` (a header pages
- * cannot forge). `same-site`/`cross-site` alone are not trust, and `Referer` is never consulted.
+ * an allowlisted `Origin`, the API's configured public origin, or `Sec-Fetch-Site: same-origin` (a
+ * header pages cannot forge). `same-site`/`cross-site` alone are not trust, and `Referer` is never consulted.
  */
 export function isTrustedOrigin(
   view: RequestView,

@@ -7,7 +7,8 @@ import { errorVerdict, type BodyReader, type RequestView, type ResponseHeaders, 
  * counts as one for throttling.
  */
 
-function viewOf(request: Request, url: URL, remoteAddress: string): RequestView {
+/** A `RequestView` over a Web `Request` (shared with the Hono adapter). */
+export function viewOf(request: Request, url: URL, remoteAddress: string): RequestView {
   return {
     method: request.method,
     path: url.pathname,
@@ -18,7 +19,8 @@ function viewOf(request: Request, url: URL, remoteAddress: string): RequestView 
   };
 }
 
-function bodyReaderOf(request: Request): BodyReader {
+/** Reads a Web `Request` body under a byte limit, cancelling the stream once it is exceeded. */
+export function bodyReaderOf(request: Request): BodyReader {
   return async (limitBytes) => {
     if (request.body === null) return { kind: 'ok', bytes: new Uint8Array(0) };
     const reader = request.body.getReader();
@@ -30,7 +32,7 @@ function bodyReaderOf(request: Request): BodyReader {
         if (done) break;
         size += value.byteLength;
         if (size > limitBytes) {
-          await reader.cancel();
+          drainThenCancel(reader, size);
           return { kind: 'too_large' };
         }
         chunks.push(value);
@@ -46,6 +48,24 @@ function bodyReaderOf(request: Request): BodyReader {
     }
     return { kind: 'ok', bytes };
   };
+}
+
+/** How much of an oversized body is read and dropped after the 413, so the client can finish sending and read the answer. */
+const DRAIN_LIMIT_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Cancelling at once makes some servers (e.g. @hono/node-server) reset the connection while the client
+ * is still uploading, and it never sees the 413. Keep reading in the background, up to a bound, then cancel.
+ */
+function drainThenCancel(reader: ReadableStreamDefaultReader<Uint8Array>, alreadyRead: number): void {
+  let drained = alreadyRead;
+  const pump = (): Promise<void> =>
+    reader.read().then(({ done, value }) => {
+      if (done) return;
+      drained += value.byteLength;
+      return drained > DRAIN_LIMIT_BYTES ? reader.cancel() : pump();
+    });
+  pump().catch(() => {});
 }
 
 export function toResponse(verdict: Verdict): Response {
