@@ -21,14 +21,14 @@ export interface ParsedCookie {
   partitioned: boolean;
   maxAgeSeconds: number | undefined;
   expires: Date | undefined;
-  /** Octets of name plus value; browsers ignore a cookie over 4096 (§5.6 step 4). */
+  /** Octets of name plus value; browsers ignore a cookie over 4096 (§5.6). */
   nameValueBytes: number;
 }
 
 export function parseSetCookie(line: string): ParsedCookie {
   const [pair = '', ...attributes] = line.split(';');
   const eq = pair.indexOf('=');
-  // §5.6 step 3: a pair without '=' is a cookie with an empty name.
+  // §5.6: a pair without '=' is a cookie with an empty name.
   const name = eq === -1 ? '' : pair.slice(0, eq).trim();
   const value = (eq === -1 ? pair : pair.slice(eq + 1)).trim();
   const cookie: ParsedCookie = {
