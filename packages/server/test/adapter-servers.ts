@@ -1,6 +1,7 @@
 import { createServer as createNodeServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve as serveHono } from '@hono/node-server';
+import { getConnInfo } from '@hono/node-server/conninfo';
 import express from 'express';
 import Fastify from 'fastify';
 import { Hono } from 'hono';
@@ -134,7 +135,7 @@ export const ADAPTERS: Record<string, () => Promise<AdapterServer>> = {
     const auth = newAuth();
     const notes = notesOf();
     const app = new Hono<CrossauthEnv>();
-    app.use(honoCrossauth(auth, { getClientAddress: (_request, env) => (env as { incoming?: { socket: { remoteAddress?: string } } }).incoming?.socket.remoteAddress ?? '' }));
+    app.use(honoCrossauth(auth, { getClientAddress: (c) => getConnInfo(c).remote.address ?? '' }));
     app.get('/api/notes', (c) => {
       c.header('Vary', 'Accept');
       return c.json(notes.list(requireAbility(c.get('crossauth').principal, 'notes:read')));

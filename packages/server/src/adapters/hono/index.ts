@@ -1,12 +1,12 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import type { AppContext, Auth } from '../../auth/create-auth.js';
 import { bodyReaderOf, toResponse, viewOf } from '../fetch/index.js';
 
 export type CrossauthEnv = { Variables: { crossauth: AppContext } };
 
 export interface HonoOptions {
-  /** The caller's address for throttling, e.g. from `@hono/node-server/conninfo`'s `getConnInfo(c)`. */
-  getClientAddress?: (request: Request, env: unknown) => string;
+  /** The caller's address for throttling, e.g. `(c) => getConnInfo(c).remote.address ?? ''` on Node. */
+  getClientAddress?: (c: Context) => string;
 }
 
 /**
@@ -18,7 +18,7 @@ export function crossauth(auth: Auth, options: HonoOptions = {}): MiddlewareHand
   return async (c, next) => {
     const request = c.req.raw;
     const url = new URL(request.url);
-    const result = await auth.handle(viewOf(request, url, options.getClientAddress?.(request, c.env) ?? ''), bodyReaderOf(request));
+    const result = await auth.handle(viewOf(request, url, options.getClientAddress?.(c) ?? ''), bodyReaderOf(request));
     if (result.kind === 'respond') return toResponse(result.verdict);
     c.set('crossauth', result.context);
     await next();
