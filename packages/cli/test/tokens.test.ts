@@ -319,3 +319,36 @@ describe('tokens at rest in SQLite', () => {
     for (const secret of [personal, pair.token, pair.refreshToken]) expect(bytes).not.toContain(secret.slice(8, 51));
   });
 });
+
+describe('bearer signup', () => {
+  it('creates the account and answers with its first pair, no cookie, Origin or CSRF token', async () => {
+    const email = uniqueEmail('token-signup');
+    const answer = await send(server.url, '/auth/token/signup', { json: { email, password: PASSWORD, name: 'phone' } });
+    expect(answer.status).toBe(201);
+    expect(answer.cookies).toEqual([]);
+    expect(answer.json.user.email).toBe(email);
+    expect((await send(server.url, '/auth/me', { headers: bearer(answer.json.token) })).json.user.email).toBe(email);
+    expect((await send(server.url, '/auth/token/refresh', { json: { refreshToken: answer.json.refreshToken } })).status).toBe(200);
+  });
+
+  it('applies the signup rules: 409 for a known email, 422 for a weak password, 400 without a name', async () => {
+    const { email } = await signedUp();
+    expect((await send(server.url, '/auth/token/signup', { json: { email, password: PASSWORD, name: 'x' } })).json.error.code).toBe('email_taken');
+    expect((await send(server.url, '/auth/token/signup', { json: { email: uniqueEmail(), password: 'short', name: 'x' } })).status).toBe(422);
+    expect((await send(server.url, '/auth/token/signup', { json: { email: uniqueEmail(), password: PASSWORD } })).status).toBe(400);
+  });
+
+  it('shares the per-address signup limit with the cookie route', async () => {
+    const limited = await startTestServer({ overrides: { throttle: { signupMaxAttempts: 2 } } });
+    try {
+      const attempt = () => send(limited.url, '/auth/token/signup', { json: { email: uniqueEmail(), password: PASSWORD, name: 'x' } });
+      expect((await attempt()).status).toBe(201);
+      expect((await attempt()).status).toBe(201);
+      const refused = await attempt();
+      expect(refused.status).toBe(429);
+      expect(refused.headers['retry-after']).toBeDefined();
+    } finally {
+      await limited.close();
+    }
+  });
+});

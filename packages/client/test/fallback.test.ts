@@ -35,6 +35,17 @@ describe('automatic fallback to token mode', () => {
     expect(browser.to('/api/notes')[0]!.headers.get('Authorization')).toMatch(/^Bearer /);
   });
 
+  it('signs a new user up in token mode when the browser drops the API cookies, through the bearer signup route', async () => {
+    const email = uniqueEmail('dropped-signup');
+    const browser = browserFetch({ keepCookies: false });
+    const client = createClient({ baseUrl: server.url, fetch: browser.fetch });
+    expect((await client.signup({ email, password: PASSWORD })).email).toBe(email);
+    expect(client.mode).toBe('token');
+    expect(browser.to('/auth/signup')).toHaveLength(0);
+    expect(browser.to('/auth/token/signup')).toHaveLength(1);
+    expect(await client.me()).toMatchObject({ email });
+  });
+
   it('stays in cookie mode when cookies stick, and the probe costs one call for a returning visitor', async () => {
     const email = uniqueEmail('kept');
     const browser = browserFetch();

@@ -22,6 +22,11 @@ export interface DeviceTokenAnswer {
   refreshToken: string;
 }
 
+/** `POST /auth/token/signup`: the new account and its first device token pair. */
+export interface DeviceSignupAnswer extends DeviceTokenAnswer {
+  user: PublicUser;
+}
+
 export interface TokenSummary {
   id: string;
   name: string;
@@ -41,6 +46,7 @@ export const ROUTES = {
   me: '/auth/me',
   token: '/auth/token',
   tokenRefresh: '/auth/token/refresh',
+  tokenSignup: '/auth/token/signup',
   tokens: '/auth/tokens',
 } as const;
 

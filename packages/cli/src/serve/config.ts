@@ -28,8 +28,8 @@ export const SERVE_HELP = `Usage: crossauth serve [options]
   --origin ORIGIN     allowed app origin; repeatable; exact origins, https://*.example.com
                       patterns, or the presets capacitor and ionic
                       (CROSSAUTH_ORIGINS, comma-separated; default http://localhost:5173)
-  --store URL         sqlite:PATH (default sqlite:./.crossauth/crossauth.db) or memory:
-                      (CROSSAUTH_STORE)
+  --store URL         sqlite:PATH (default sqlite:./.crossauth/crossauth.db), redis://…,
+                      postgres://… (both need CROSSAUTH_SECRET) or memory: (CROSSAUTH_STORE)
   --public-url URL    the API's public origin, e.g. https://api.example.com (CROSSAUTH_PUBLIC_URL)
   --trust-proxy       believe X-Forwarded-* from the proxy in front (CROSSAUTH_TRUST_PROXY)
 

@@ -7,6 +7,7 @@ import { memoryStore } from '@crossauth/server/stores/memory';
 import { sqliteStore } from '@crossauth/server/stores/sqlite';
 import { memoryNotes, sqliteNotes, type NotesRepository } from './notes.js';
 import { UsageError } from './config.js';
+import { openPostgres, openRedis } from './open-shared-store.js';
 
 export interface OpenedStore {
   store: Store;
@@ -31,7 +32,11 @@ function secretBeside(databasePath: string): { secret: string; source: string } 
   return { secret: readFileSync(file, 'utf8').trim(), source: file };
 }
 
-export function openStore(spec: string, secret: string | undefined): OpenedStore {
+/**
+ * Opens the store named by `--store`. A shared store (Redis, PostgreSQL) is connected to and set up
+ * here, so a wrong URL stops `serve` at startup with a clear message rather than at the first request.
+ */
+export async function openStore(spec: string, secret: string | undefined): Promise<OpenedStore> {
   if (spec === 'memory:') {
     return {
       store: memoryStore(),
@@ -66,7 +71,7 @@ export function openStore(spec: string, secret: string | undefined): OpenedStore
     if (secret === undefined) {
       throw new UsageError('A shared store (Redis or PostgreSQL) needs CROSSAUTH_SECRET: every instance must verify the CSRF tokens of the others.');
     }
-    throw new UsageError(`The ${spec.split(':')[0]} store is not part of this release yet; use sqlite:PATH or memory:.`);
+    return spec.startsWith('redis') ? openRedis(spec, secret) : openPostgres(spec, secret);
   }
-  throw new UsageError(`--store "${spec}" is not understood: use sqlite:PATH or memory:.`);
+  throw new UsageError(`--store "${spec}" is not understood: use sqlite:PATH, redis://…, postgres://… or memory:.`);
 }

@@ -20,7 +20,7 @@ export interface ReferenceServer {
 
 /** Starts the reference server of DESIGN.md's HTTP contract and resolves once it listens. */
 export async function startReferenceServer(config: ServeConfig, overrides: ReferenceServerOverrides = {}): Promise<ReferenceServer> {
-  const opened = openStore(config.store, config.secret);
+  const opened = await openStore(config.store, config.secret);
   let auth: Auth;
   try {
     auth = createAuth({

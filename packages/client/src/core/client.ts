@@ -135,11 +135,10 @@ export function createClient(options: ClientOptions): CrossauthClient {
     },
     fetch: (input, init) => request(input, init),
     async signup(credentials) {
-      // There is no bearer signup route: token mode signs up through the cookie route (which works where a
-      // native HTTP layer keeps cookies), then logs in for a token pair.
-      const { user } = await call<UserAnswer>(ROUTES.signup, credentials, 'cookie');
-      if ((await ready()) === 'token') await tokens.login(credentials.email, credentials.password);
-      return user;
+      // Token mode signs up through the bearer route: a browser that drops the API's cookies could never
+      // pass the cookie route's CSRF check.
+      if ((await ready()) === 'token') return tokens.signup(credentials.email, credentials.password);
+      return (await call<UserAnswer>(ROUTES.signup, credentials)).user;
     },
     async login(credentials) {
       if ((await ready()) === 'cookie') return (await call<UserAnswer>(ROUTES.login, credentials)).user;

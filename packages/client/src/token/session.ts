@@ -1,4 +1,4 @@
-import { ROUTES, type DeviceTokenAnswer } from '@crossauth/protocol';
+import { ROUTES, type DeviceSignupAnswer, type DeviceTokenAnswer, type PublicUser } from '@crossauth/protocol';
 import { readJson, toError } from '../core/errors.js';
 import type { Settings } from '../core/options.js';
 import { crossTabLock } from './cross-tab.js';
@@ -72,6 +72,14 @@ export function createTokenSession(settings: Settings, onExpired: () => void) {
       const response = await post(ROUTES.token, { email, password, name: settings.tokenName });
       if (!response.ok) throw await toError(response);
       await save(toPair((await readJson(response)) as DeviceTokenAnswer));
+    },
+    /** `POST /auth/token/signup`: creates the account and answers with its first pair; no cookie involved. */
+    async signup(email: string, password: string): Promise<PublicUser> {
+      const response = await post(ROUTES.tokenSignup, { email, password, name: settings.tokenName });
+      if (!response.ok) throw await toError(response);
+      const answer = (await readJson(response)) as DeviceSignupAnswer;
+      await save(toPair(answer));
+      return answer.user;
     },
   };
   return session;

@@ -5,7 +5,7 @@ import { logoutRoute } from './logout.js';
 import { meRoute } from './me.js';
 import { passwordRoute } from './password.js';
 import { signupRoute } from './signup.js';
-import { deviceLoginRoute, refreshRoute } from './token.js';
+import { deviceLoginRoute, deviceSignupRoute, refreshRoute } from './token.js';
 import { createTokenRoute, deleteTokenRoute, listTokensRoute } from './tokens.js';
 import type { RouteHandler } from './types.js';
 
@@ -22,6 +22,7 @@ export const AUTH_ROUTES: ReadonlyMap<string, Readonly<Record<string, RouteHandl
   [ROUTES.me, { GET: meRoute }],
   [ROUTES.token, { POST: deviceLoginRoute }],
   [ROUTES.tokenRefresh, { POST: refreshRoute }],
+  [ROUTES.tokenSignup, { POST: deviceSignupRoute }],
   [ROUTES.tokens, { GET: listTokensRoute, POST: createTokenRoute }],
 ]);
 
@@ -37,7 +38,7 @@ export function matchRoute(path: string): Readonly<Record<string, RouteHandler>>
 }
 
 /** Bearer login routes: they take credentials in the body and set no cookie, so they need no Origin or CSRF token. */
-export const TOKEN_PATHS: ReadonlySet<string> = new Set([ROUTES.token, ROUTES.tokenRefresh]);
+export const TOKEN_PATHS: ReadonlySet<string> = new Set([ROUTES.token, ROUTES.tokenRefresh, ROUTES.tokenSignup]);
 
 /** Cookie auth routes: every unsafe request to them needs a trusted origin and a CSRF token, cookie or not. */
 export const COOKIE_AUTH_PATHS: ReadonlySet<string> = new Set([ROUTES.signup, ROUTES.login, ROUTES.logout, ROUTES.password]);

@@ -1,6 +1,7 @@
-import type { DeviceTokenAnswer } from '@crossauth/protocol';
+import type { DeviceSignupAnswer, DeviceTokenAnswer } from '@crossauth/protocol';
 import { HttpError, jsonVerdict, readJsonObject, stringField } from '../http/index.js';
 import { verifyCredentials } from './login.js';
+import { createAccount } from './signup.js';
 import type { RouteHandler } from './types.js';
 
 const MAX_NAME_LENGTH = 100;
@@ -35,4 +36,22 @@ export const refreshRoute: RouteHandler = async ({ core, state, readBody }) => {
   const pair = await core.tokens.refresh(refreshToken, state.now);
   if (pair === null) throw new HttpError('unauthenticated', 'This refresh token is unknown, expired or already used; log in again.');
   return jsonVerdict(200, { token: pair.token, expiresAt: iso(pair.expiresAt), refreshToken: pair.refreshToken });
+};
+
+/**
+ * `POST /auth/token/signup`: creates the account and answers with its first device token pair — for
+ * native apps, and for browsers that drop the API's cookies, which could never complete the cookie
+ * signup's CSRF check. It sets no cookie, so like `/auth/token` it needs no Origin or CSRF token: a
+ * forged call only creates an account the forger already knows the password of, bound to nobody's
+ * browser. Throttled like `/auth/signup`.
+ */
+export const deviceSignupRoute: RouteHandler = async ({ core, state, readBody }) => {
+  const body = await readJsonObject(state.view, readBody);
+  const email = stringField(body, 'email');
+  const password = stringField(body, 'password');
+  const name = tokenName(stringField(body, 'name'));
+  const user = await createAccount(core, state, email, password);
+  const pair = await core.tokens.issueDevice(user.id, name, state.now);
+  const answer: DeviceSignupAnswer = { user: { id: user.id, email: user.email }, token: pair.token, id: pair.id, expiresAt: iso(pair.expiresAt), refreshToken: pair.refreshToken };
+  return jsonVerdict(201, answer);
 };

@@ -102,7 +102,10 @@ export class Tokens {
     if (spent.status === 'not_found') return null;
     const { record } = spent;
     if (spent.status === 'reused') {
-      if (record.usedAt === null || now - record.usedAt > this.policy.refreshReuseGraceMs) {
+      // Grace 0 must mean "never": a replay within the same millisecond as the first spend is still a replay.
+      const grace = this.policy.refreshReuseGraceMs;
+      const withinGrace = grace > 0 && record.usedAt !== null && now - record.usedAt < grace;
+      if (!withinGrace) {
         await this.store.deleteRefreshFamily(record.familyId);
         return null;
       }

@@ -1,20 +1,21 @@
 import type { Redis } from 'ioredis';
 import type { CounterState, RefreshConsumeResult, Store, TokenRecord } from '../../store/types.js';
 import { decodeRefresh, decodeSession, decodeToken, decodeUser, encodeNullable, fromPairs } from './records.js';
-import { SCRIPTS, type ScriptName } from './scripts.js';
+import { SCRIPTS, type ScriptName, scriptCommand } from './scripts.js';
 
 // Why ioredis rather than node-redis: `defineCommand` registers a Lua script once and then runs it by
 // EVALSHA, falling back to EVAL by itself after a Redis restart flushed the script cache (NOSCRIPT);
-// pipelines; `commandTimeout`, which rejects a command that got no answer in time; and
+// `commandTimeout`, which rejects a command that got no answer in time; and
 // `enableOfflineQueue: false`, which rejects commands at once while disconnected instead of queueing
 // them to run minutes later. Together they give the bounded, fail-fast behaviour that turns an outage
 // into 503 `store_unavailable` rather than hung requests.
 
 export interface RedisStoreOptions {
   /**
-   * An ioredis client you created, connected to one Redis primary (7.0 or newer; Redis Cluster is not
-   * supported: the scripts derive keys from index members). Create it with `enableOfflineQueue: false`
-   * and a `commandTimeout` (for example 1000 ms); the store warns otherwise. `close()` never quits it.
+   * An ioredis client you created, connected to one Redis primary (5 or newer, tested with 7.0; Redis
+   * Cluster is not supported: the scripts derive keys from index members). Create it with
+   * `enableOfflineQueue: false` and a `commandTimeout` (for example 1000 ms); the store warns otherwise.
+   * `close()` never quits it.
    */
   client: Redis;
   /** Prefix of every key the store writes, after the client's own `keyPrefix`. Default `'crossauth:'`. */
@@ -54,15 +55,10 @@ export function redisStore(options: RedisStoreOptions): Store {
   // Plain commands get the client's `keyPrefix` added by ioredis; keys built inside a script do not, so
   // the scripts are handed both prefixes together.
   const scriptPrefix = (clientOptions.keyPrefix ?? '') + prefix;
-  const commands = new Map<ScriptName, string>();
-  for (const script of SCRIPTS) {
-    client.defineCommand(script.command, { numberOfKeys: 0, lua: script.lua });
-    commands.set(script.name, script.command);
-  }
-  const run = (name: ScriptName, ...args: (string | number)[]): Promise<unknown> => {
-    const command = commands.get(name) as string;
-    return (client as unknown as ScriptRunner)[command]!(scriptPrefix, ...args);
-  };
+  // Registering the same script again (a second store on one client) only replaces it with itself.
+  for (const script of SCRIPTS) client.defineCommand(script.command, { numberOfKeys: 0, lua: script.lua });
+  const run = (name: ScriptName, ...args: (string | number)[]): Promise<unknown> =>
+    (client as unknown as ScriptRunner)[scriptCommand(name)]!(scriptPrefix, ...args);
 
   return {
     async createUser(user) {

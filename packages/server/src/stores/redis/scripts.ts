@@ -245,7 +245,15 @@ const BODIES = {
 
 export type ScriptName = keyof typeof BODIES;
 
-/** Full source of every script, keyed by the name it is registered under on the client. */
-export const SCRIPTS: ReadonlyArray<{ name: ScriptName; command: string; lua: string }> = (
-  Object.keys(BODIES) as ScriptName[]
-).map((name) => ({ name, command: `crossauth_v1_${name}`, lua: PRELUDE + BODIES[name] }));
+/**
+ * The method name a script is registered under on the user's client. The version keeps two copies of
+ * crossauth in one process (two dependencies on different releases) that share a client from replacing
+ * each other's scripts: bump it whenever a script or the key layout changes.
+ */
+export const scriptCommand = (name: ScriptName): string => `crossauth_v1_${name}`;
+
+/** Full source of every script, with the method name it is registered under. */
+export const SCRIPTS: ReadonlyArray<{ command: string; lua: string }> = (Object.keys(BODIES) as ScriptName[]).map((name) => ({
+  command: scriptCommand(name),
+  lua: PRELUDE + BODIES[name],
+}));

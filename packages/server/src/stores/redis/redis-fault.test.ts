@@ -1,0 +1,169 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { guardStore, StoreUnavailableError } from '../../store/guard.js';
+import type { SessionRecord, Store } from '../../store/types.js';
+import { redisStore } from './index.js';
+
+// A Redis server of this test's own, on a spare port, so that stopping and restarting it never
+// disturbs the shared service on 6379 that other tests use.
+
+const GUARD_MS = 300;
+/** How late past the guard's timeout a rejection may come on a loaded two-core machine. */
+const SLACK_MS = 250;
+
+function redisServerBinary(): string | null {
+  try {
+    return execFileSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' }).trim() || null;
+  } catch {
+    return null;
+  }
+}
+
+const binary = redisServerBinary();
+if (binary === null && process.env.CI === 'true') throw new Error('redis-server is not installed; CI=true requires it for the fault test.');
+if (binary === null) console.warn('skipping the Redis fault test: redis-server is not installed');
+
+async function sparePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Retries `attempt` until it resolves, for at most `withinMs`; returns how long recovery took. */
+async function eventually<T>(attempt: () => Promise<T>, withinMs: number): Promise<{ value: T; afterMs: number }> {
+  const startedAt = performance.now();
+  for (;;) {
+    try {
+      return { value: await attempt(), afterMs: performance.now() - startedAt };
+    } catch (error) {
+      if (performance.now() - startedAt > withinMs) throw error;
+      await sleep(50);
+    }
+  }
+}
+
+/** Runs `operation` and returns how long it took to reject, failing if it resolved. */
+async function rejectionTime(operation: () => Promise<unknown>): Promise<{ error: unknown; ms: number }> {
+  const startedAt = performance.now();
+  try {
+    await operation();
+  } catch (error) {
+    return { error, ms: performance.now() - startedAt };
+  }
+  throw new Error('the operation succeeded while Redis was unreachable');
+}
+
+describe.skipIf(binary === null)('redis store against a Redis that stops answering, then restarts', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'crossauth-redis-fault-'));
+  let port = 0;
+  let server: ChildProcess | undefined;
+  let client: Redis;
+  let store: Store;
+  const now = Date.now();
+  const session: SessionRecord = {
+    idHash: 'f'.repeat(64), userId: 'user_fault', createdAt: now, lastSeenAt: now,
+    idleExpiresAt: now + 3_600_000, absoluteExpiresAt: now + 7_200_000, remember: true,
+  };
+
+  async function startServer(): Promise<void> {
+    server = spawn(binary!, ['--port', String(port), '--bind', '127.0.0.1', '--appendonly', 'yes', '--dir', dir, '--save', ''], {
+      stdio: 'ignore',
+    });
+    const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, retryStrategy: () => null, enableOfflineQueue: false });
+    probe.on('error', () => {});
+    await eventually(async () => {
+      if (probe.status !== 'ready') await probe.connect();
+      return probe.ping();
+    }, 5000).finally(() => probe.disconnect());
+  }
+
+  async function stopServer(): Promise<void> {
+    const child = server;
+    server = undefined;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+  }
+
+  beforeAll(async () => {
+    port = await sparePort();
+    await startServer();
+    // As the README tells users to create it: fail fast while offline, bounded commands, quick reconnects.
+    client = new Redis({
+      port, host: '127.0.0.1', enableOfflineQueue: false, commandTimeout: 1000, maxRetriesPerRequest: 1,
+      retryStrategy: () => 100,
+    });
+    client.on('error', () => {});
+    await eventually(() => client.ping(), 5000);
+    store = guardStore(redisStore({ client, prefix: 'fault:' }), GUARD_MS);
+    await store.createSession(session);
+  });
+
+  afterAll(async () => {
+    client?.disconnect();
+    // Whatever happened above: a stopped process is resumed, then ended, and its directory removed.
+    if (server && server.exitCode === null) {
+      server.kill('SIGCONT');
+      server.kill('SIGKILL');
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('rejects every operation with StoreUnavailableError within the timeout while Redis is frozen (SIGSTOP)', async () => {
+    server!.kill('SIGSTOP');
+    try {
+      const results = await Promise.all([
+        rejectionTime(() => store.getSession(session.idHash, Date.now())),
+        rejectionTime(() => store.incrementCounter('login:frozen', 60_000, Date.now())),
+        rejectionTime(() => store.consumeRefreshToken('0'.repeat(64), Date.now())),
+        rejectionTime(() => store.deleteUserSessions('someone-else')),
+      ]);
+      for (const { error, ms } of results) {
+        expect(error).toBeInstanceOf(StoreUnavailableError);
+        expect(ms).toBeGreaterThanOrEqual(GUARD_MS - 5);
+        expect(ms).toBeLessThan(GUARD_MS + SLACK_MS);
+      }
+      // Still frozen a second later: each new request fails just as fast, none waits for the others.
+      await sleep(1000);
+      const again = await rejectionTime(() => store.getSession(session.idHash, Date.now()));
+      expect(again.error).toBeInstanceOf(StoreUnavailableError);
+      expect(again.ms).toBeLessThan(GUARD_MS + SLACK_MS);
+    } finally {
+      server!.kill('SIGCONT');
+    }
+  });
+
+  it('answers correctly by itself once Redis resumes (SIGCONT), with the session stored before intact', async () => {
+    const { value, afterMs } = await eventually(() => store.getSession(session.idHash, Date.now()), 3000);
+    expect(value).toEqual(session);
+    expect(afterMs).toBeLessThan(1000);
+    // The counter increment sent while frozen reached Redis after all: it ran once, late, not twice.
+    expect((await store.getCounter('login:frozen', Date.now()))?.count).toBe(1);
+  });
+
+  it('fails fast while Redis is down, and keeps the session across a restart on its append-only file', async () => {
+    await stopServer();
+    const down = await rejectionTime(() => store.getSession(session.idHash, Date.now()));
+    expect(down.error).toBeInstanceOf(StoreUnavailableError);
+    expect(down.ms).toBeLessThan(GUARD_MS + SLACK_MS);
+
+    await startServer();
+    // The client reconnects on its own; the restarted server forgot the scripts, which ioredis reloads
+    // (EVALSHA → NOSCRIPT → EVAL) without the store's help.
+    const { value } = await eventually(() => store.getSession(session.idHash, Date.now()), 5000);
+    expect(value).toEqual(session);
+    await store.touchSession(session.idHash, now + 1000, now + 3_601_000);
+    expect(await store.getSession(session.idHash, now + 1000)).toEqual({ ...session, lastSeenAt: now + 1000, idleExpiresAt: now + 3_601_000 });
+    expect((await store.incrementCounter('login:frozen', 60_000, Date.now())).count).toBe(2);
+  });
+});
