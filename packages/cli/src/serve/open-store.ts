@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import Database from 'better-sqlite3';
 import type { Store } from '@crossauth/server';
 import { memoryStore } from '@crossauth/server/stores/memory';
-import { sqliteStore } from '@crossauth/server/stores/sqlite';
+import { openDatabase, sqliteStore } from '@crossauth/server/stores/sqlite';
 import { memoryNotes, sqliteNotes, type NotesRepository } from './notes.js';
 import { UsageError } from './config.js';
 import { openPostgres, openRedis } from './open-shared-store.js';
@@ -50,8 +49,7 @@ export async function openStore(spec: string, secret: string | undefined): Promi
   if (spec.startsWith('sqlite:')) {
     const path = resolve(spec.slice('sqlite:'.length) || './.crossauth/crossauth.db');
     mkdirSync(dirname(path), { recursive: true });
-    const db = new Database(path);
-    db.pragma('journal_mode = WAL');
+    const db = openDatabase(path);
     const store = sqliteStore({ database: db });
     const notes = sqliteNotes(db);
     const chosen = secret !== undefined ? { secret, source: 'CROSSAUTH_SECRET' } : secretBeside(path);

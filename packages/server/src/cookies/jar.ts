@@ -15,12 +15,8 @@ export class CookieJar {
   }
 
   private all(): Record<string, string | undefined> {
-    if (this.parsed === undefined) {
-      const result: Record<string, string | undefined> = Object.create(null);
-      if (this.header) Object.assign(result, parseCookie(this.header));
-      this.parsed = result;
-    }
-    return this.parsed;
+    // `parseCookie` answers a null-prototype object, so `__proto__=1` is just a cookie name.
+    return (this.parsed ??= this.header ? parseCookie(this.header) : Object.create(null));
   }
 
   /**

@@ -1,4 +1,5 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import * as crypto from 'node:crypto';
+import { createHash, createHmac, createSecretKey, randomBytes, timingSafeEqual, type KeyObject } from 'node:crypto';
 
 /** Source of randomness; injectable so tests can be deterministic. */
 export type RandomSource = (byteLength: number) => Uint8Array;
@@ -11,11 +12,19 @@ export function randomToken(random: RandomSource): string {
 }
 
 /** Hex SHA-256: the form in which stores keep secrets. */
-export function sha256Hex(value: string): string {
-  return createHash('sha256').update(value).digest('hex');
+// `crypto.hash` (Node 20.12+) hashes in one call without a Hash object; older runtimes take the long way.
+const oneShotHash = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
+
+export const sha256Hex: (value: string) => string = oneShotHash
+  ? (value) => oneShotHash('sha256', value, 'hex')
+  : (value) => createHash('sha256').update(value).digest('hex');
+
+/** An HMAC key imported once, so each MAC skips re-importing the raw bytes. */
+export function hmacKey(key: Uint8Array): KeyObject {
+  return createSecretKey(key);
 }
 
-export function hmacSha256(key: Uint8Array, message: string): Buffer {
+export function hmacSha256(key: Uint8Array | KeyObject, message: string): Buffer {
   return createHmac('sha256', key).update(message).digest();
 }
 

@@ -1,4 +1,4 @@
-import { hmacSha256, safeEqual, type RandomSource } from '../crypto/index.js';
+import { hmacKey, hmacSha256, safeEqual, type RandomSource } from '../crypto/index.js';
 
 /**
  * CSRF tokens bound to a session or a pre-session secret (the "signed double submit" of OWASP's
@@ -23,7 +23,8 @@ export interface CsrfTokens {
   verify(token: string | undefined, binding: CsrfBinding | null): CsrfCheck;
 }
 
-export function createCsrfTokens(key: Uint8Array, random: RandomSource): CsrfTokens {
+export function createCsrfTokens(rawKey: Uint8Array, random: RandomSource): CsrfTokens {
+  const key = hmacKey(rawKey);
   const expected = (binding: CsrfBinding): Buffer =>
     hmacSha256(key, binding.kind === 'session' ? `session:${binding.idHash}` : `pre:${binding.secret}`);
 

@@ -8,38 +8,69 @@ export class StoreUnavailableError extends Error {
   }
 }
 
+interface Pending {
+  deadline: number;
+  operation: string;
+  reject(error: StoreUnavailableError): void;
+}
+
 /**
  * Wraps every store method so that it fails closed and fast: a rejection, a synchronous throw or an
- * answer slower than `timeoutMs` becomes `StoreUnavailableError`. A store that answers at once (memory,
- * SQLite) settles before the timer matters; the timer is cleared either way.
+ * answer slower than `timeoutMs` becomes `StoreUnavailableError`.
+ *
+ * One sweeper timer serves every pending call (it runs only while calls are pending), instead of a
+ * `setTimeout` plus `Promise.race` per call: a store that answers at once (memory, SQLite) then costs a
+ * Set insert and delete, and a slow one is still cut off within a tenth of the timeout of its deadline.
  */
 export function guardStore(store: Store, timeoutMs: number): Store {
-  const guarded = {} as Record<string, unknown>;
-  for (const key of Object.keys(Object.getOwnPropertyDescriptors(Object.getPrototypeOf(store))).concat(Object.keys(store))) {
-    const method = (store as unknown as Record<string, unknown>)[key];
-    if (typeof method !== 'function' || key === 'constructor') continue;
-    guarded[key] = (...args: unknown[]) => {
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new StoreUnavailableError(key, `no answer within ${timeoutMs} ms`)), timeoutMs);
-      });
-      let call: Promise<unknown>;
-      try {
-        call = Promise.resolve((method as (...a: unknown[]) => unknown).apply(store, args));
-      } catch (error) {
-        call = Promise.reject(error);
+  const pending = new Set<Pending>();
+  let sweeper: NodeJS.Timeout | undefined;
+  const sweep = () => {
+    const now = Date.now();
+    for (const call of pending) {
+      if (now >= call.deadline) {
+        pending.delete(call);
+        call.reject(new StoreUnavailableError(call.operation, `no answer within ${timeoutMs} ms`));
       }
-      return Promise.race([call, timeout]).then(
-        (value) => {
-          clearTimeout(timer);
-          return value;
-        },
-        (error: unknown) => {
-          clearTimeout(timer);
-          throw error instanceof StoreUnavailableError ? error : new StoreUnavailableError(key, error);
-        },
-      );
+    }
+    if (pending.size === 0) {
+      clearInterval(sweeper);
+      sweeper = undefined;
+    }
+  };
+  const interval = Math.max(5, Math.floor(timeoutMs / 10));
+
+  const guard = (operation: string, method: (...args: unknown[]) => unknown) =>
+    (...args: unknown[]): Promise<unknown> => {
+      let result: unknown;
+      try {
+        result = method.apply(store, args);
+      } catch (error) {
+        return Promise.reject(new StoreUnavailableError(operation, error));
+      }
+      return new Promise((resolve, reject) => {
+        const call: Pending = { deadline: Date.now() + timeoutMs, operation, reject };
+        pending.add(call);
+        if (sweeper === undefined) {
+          sweeper = setInterval(sweep, interval);
+          sweeper.unref();
+        }
+        Promise.resolve(result).then(
+          (value) => {
+            if (pending.delete(call)) resolve(value);
+          },
+          (error: unknown) => {
+            if (pending.delete(call)) reject(error instanceof StoreUnavailableError ? error : new StoreUnavailableError(operation, error));
+          },
+        );
+      });
     };
+
+  const guarded: Record<string, unknown> = {};
+  const names = new Set([...Object.getOwnPropertyNames(Object.getPrototypeOf(store)), ...Object.keys(store)]);
+  for (const name of names) {
+    const method = (store as unknown as Record<string, unknown>)[name];
+    if (typeof method === 'function' && name !== 'constructor') guarded[name] = guard(name, method as (...args: unknown[]) => unknown);
   }
   return guarded as unknown as Store;
 }

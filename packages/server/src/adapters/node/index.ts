@@ -22,9 +22,15 @@ class NodeRequestView implements RequestView {
     return Array.isArray(value) ? value.join(', ') : value;
   }
   headerCount(name: string): number {
-    const value = this.req.headers[name];
-    if (value === undefined) return 0;
-    return this.req.headersDistinct[name]?.length ?? 1;
+    if (this.req.headers[name] === undefined) return 0;
+    // A scan of the raw list: `headersDistinct` would build an object of every header on first use.
+    const raw = this.req.rawHeaders;
+    let count = 0;
+    for (let i = 0; i < raw.length; i += 2) {
+      const header = raw[i]!;
+      if (header.length === name.length && header.toLowerCase() === name) count++;
+    }
+    return count;
   }
   get remoteAddress(): string {
     return this.req.socket.remoteAddress ?? '';
@@ -65,14 +71,16 @@ export function nodeBodyReader(req: IncomingMessage): BodyReader {
 
 /** Writes a verdict. An unread request body is drained, or the connection closed when it is too large. */
 export function writeVerdict(req: IncomingMessage, res: ServerResponse, verdict: Verdict): void {
-  for (const name of Object.keys(verdict.headers)) res.setHeader(name, verdict.headers[name]!);
-  if (verdict.cookies.length > 0) res.setHeader('Set-Cookie', verdict.cookies);
+  const headers: Record<string, string | string[]> = verdict.headers;
+  if (verdict.cookies.length > 0) headers['Set-Cookie'] = verdict.cookies;
   if (!req.complete) {
     // A refused request may still be sending its body: drain small ones, hang up on oversized ones.
-    if (verdict.status === 413) res.setHeader('Connection', 'close');
+    if (verdict.status === 413) headers.Connection = 'close';
     req.resume();
   }
-  res.statusCode = verdict.status;
+  // One writeHead with every header: cheaper than a setHeader per header. Headers an application set
+  // before (Express's, say) are kept: writeHead merges them.
+  res.writeHead(verdict.status, headers);
   res.end(verdict.body);
 }
 

@@ -19,6 +19,7 @@ import { openDatabase } from './open-database.js';
 import { setupSchema } from './schema.js';
 
 export { SCHEMA_VERSION } from './schema.js';
+export { openDatabase } from './open-database.js';
 
 export type SqliteStoreOptions =
   | {
