@@ -7,11 +7,10 @@ export default {
   kind: 'crossauth',
   cases: ['preflight', 'me', 'echo', 'notes', 'login'],
   async start({ origin, dataDir }) {
-    const { default: Database } = await import('better-sqlite3');
-    const { sqliteStore } = await import('@crossauth/server/stores/sqlite');
+    const { openDatabase, sqliteStore } = await import('@crossauth/server/stores/sqlite');
     const { sqliteNotes } = await import('../../packages/cli/dist/serve/notes.js');
-    const db = new Database(join(dataDir, 'crossauth.db'));
-    db.pragma('journal_mode = WAL');
+    // Opened the way `crossauth serve` opens it: WAL, synchronous=NORMAL, a 64 MiB page cache.
+    const db = openDatabase(join(dataDir, 'crossauth.db'));
     return startCrossauth({ origin, store: sqliteStore({ database: db }), notes: sqliteNotes(db) });
   },
   prepare: prepareCrossauth,

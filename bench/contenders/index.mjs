@@ -10,6 +10,7 @@ export const CONTENDER_IDS = [
   'crossauth-hono',
   'express-bare',
   'fastify-bare',
+  'hono-bare',
   'express-stack',
   'fastify-stack',
   'better-auth',

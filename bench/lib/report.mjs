@@ -157,7 +157,7 @@ export function writeReport(file, run) {
 
   lines.push('## Not measured yet', '');
   for (const c of unavailable) lines.push(`- ${c.label} (\`bench/contenders/${c.id}.mjs\`): ${c.unavailable}.`);
-  const skippedBaselines = ['express-bare', 'fastify-bare'].filter((id) => !chosen.some((c) => c.id === id));
+  const skippedBaselines = ['express-bare', 'fastify-bare', 'hono-bare'].filter((id) => !chosen.some((c) => c.id === id));
   if (skippedBaselines.length > 0) lines.push(`- ${skippedBaselines.join(', ')}: baselines of the framework adapters; they run as soon as an adapter contender is available.`);
   lines.push(
     '- express and fastify stacks: login, since neither stack hashes passwords by itself (their login route here only writes the session).',
