@@ -1,11 +1,15 @@
+import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, send, startTestServer, uniqueEmail, type TestServer } from './harness.js';
+import { Client, send, startTestServer, uniqueEmail } from './harness.js';
 
-// Two reference servers in one process sharing one Redis or one PostgreSQL, as two instances behind a
-// load balancer would: a session, a bearer token, a logout and the login throttle all hold across them.
+// Two reference servers sharing one Redis or one PostgreSQL, as two instances behind a load balancer
+// would: a session, a bearer token, a logout and the login throttle all hold across them. Each suite
+// runs twice: two servers in this process, and two `crossauth serve` processes.
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -37,11 +41,50 @@ async function postgresReachable(): Promise<boolean> {
   }
 }
 
+beforeAll(() => {
+  // The process suites run the built CLI: build it (incrementally) so they never run a stale one.
+  execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-b', join(root, 'packages/cli')], { stdio: 'inherit' });
+}, 120_000);
+
 const reachable = { redis: await redisReachable(), postgres: await postgresReachable() };
 for (const [name, up] of Object.entries(reachable)) {
   if (!up && process.env.CI === 'true') throw new Error(`${name} is unreachable; CI=true requires it.`);
   if (!up) console.warn(`skipping the two-instance tests on ${name}: it is unreachable`);
 }
+
+interface Instance {
+  url: string;
+  close(): Promise<unknown>;
+}
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const SECRET = randomBytes(48).toString('base64url');
+
+/** `crossauth serve` as its own process on the shared store, resolved once its banner names the port. */
+function serveProcess(store: string): Promise<Instance> {
+  const child = spawn(process.execPath, [join(root, 'packages/cli/dist/bin.js'), 'serve', '--port', '0', '--store', store, '--origin', 'https://app.example.com'], {
+    env: { PATH: process.env.PATH, CROSSAUTH_SECRET: SECRET },
+  });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no banner from crossauth serve: ${output}`)), 20_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /listening on (http:\/\/\S+)/.exec(output);
+      if (!match) return;
+      clearTimeout(timer);
+      resolve({
+        url: match[1]!.replace('localhost', '127.0.0.1'),
+        close: () => new Promise((done) => (child.exitCode !== null ? done(undefined) : (child.once('exit', done), child.kill('SIGTERM')))),
+      });
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`crossauth serve exited ${code}: ${output}`)));
+  });
+}
+
+const inProcess = (store: string): Promise<Instance> => startTestServer({ store });
 
 /** Copies the browser state of one client to another pointed at the other instance. */
 function sameBrowser(from: Client, baseUrl: string): Client {
@@ -51,13 +94,13 @@ function sameBrowser(from: Client, baseUrl: string): Client {
   return twin;
 }
 
-function twoInstanceSuite(name: string, storeUrl: () => string): void {
-  let first: TestServer;
-  let second: TestServer;
+function twoInstanceSuite(name: string, storeUrl: () => string, start: (store: string) => Promise<Instance>): void {
+  let first: Instance;
+  let second: Instance;
   beforeAll(async () => {
-    first = await startTestServer({ store: storeUrl() });
-    second = await startTestServer({ store: storeUrl() });
-  });
+    first = await start(storeUrl());
+    second = await start(storeUrl());
+  }, 60_000);
   afterAll(async () => {
     await first?.close();
     await second?.close();
@@ -122,7 +165,8 @@ describe.skipIf(!reachable.redis)('two reference servers on one Redis', () => {
     } while (cursor !== '0');
     client.disconnect();
   });
-  twoInstanceSuite('Redis', () => url.toString());
+  describe('in one process', () => twoInstanceSuite('Redis', () => url.toString(), inProcess));
+  describe('as two crossauth serve processes', () => twoInstanceSuite('Redis', () => url.toString(), serveProcess));
 });
 
 describe.skipIf(!reachable.postgres)('two reference servers on one PostgreSQL database', () => {
@@ -137,5 +181,6 @@ describe.skipIf(!reachable.postgres)('two reference servers on one PostgreSQL da
     await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
     await admin.end();
   });
-  twoInstanceSuite('PostgreSQL', () => url.toString());
+  describe('in one process', () => twoInstanceSuite('PostgreSQL', () => url.toString(), inProcess));
+  describe('as two crossauth serve processes', () => twoInstanceSuite('PostgreSQL', () => url.toString(), serveProcess));
 });
