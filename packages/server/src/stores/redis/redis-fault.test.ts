@@ -1,12 +1,11 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { guardStore, StoreUnavailableError } from '../../store/guard.js';
 import type { SessionRecord, Store } from '../../store/types.js';
+import { eventually, redisServerBinary, sleep, startPrivateRedis, type PrivateRedis } from '../../../test/support/private-redis.js';
 import { redisStore } from './index.js';
 
 // A Redis server of this test's own, on a spare port, so that stopping and restarting it never
@@ -16,40 +15,9 @@ const GUARD_MS = 300;
 /** How late past the guard's timeout a rejection may come on a loaded two-core machine. */
 const SLACK_MS = 250;
 
-function redisServerBinary(): string | null {
-  try {
-    return execFileSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' }).trim() || null;
-  } catch {
-    return null;
-  }
-}
-
 const binary = redisServerBinary();
 if (binary === null && process.env.CI === 'true') throw new Error('redis-server is not installed; CI=true requires it for the fault test.');
 if (binary === null) console.warn('skipping the Redis fault test: redis-server is not installed');
-
-async function sparePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Retries `attempt` until it resolves, for at most `withinMs`; returns how long recovery took. */
-async function eventually<T>(attempt: () => Promise<T>, withinMs: number): Promise<{ value: T; afterMs: number }> {
-  const startedAt = performance.now();
-  for (;;) {
-    try {
-      return { value: await attempt(), afterMs: performance.now() - startedAt };
-    } catch (error) {
-      if (performance.now() - startedAt > withinMs) throw error;
-      await sleep(50);
-    }
-  }
-}
 
 /** Runs `operation` and returns how long it took to reject, failing if it resolved. */
 async function rejectionTime(operation: () => Promise<unknown>): Promise<{ error: unknown; ms: number }> {
@@ -64,8 +32,7 @@ async function rejectionTime(operation: () => Promise<unknown>): Promise<{ error
 
 describe.skipIf(binary === null)('redis store against a Redis that stops answering, then restarts', () => {
   const dir = mkdtempSync(join(tmpdir(), 'crossauth-redis-fault-'));
-  let port = 0;
-  let server: ChildProcess | undefined;
+  let server: PrivateRedis;
   let client: Redis;
   let store: Store;
   const now = Date.now();
@@ -74,30 +41,9 @@ describe.skipIf(binary === null)('redis store against a Redis that stops answeri
     idleExpiresAt: now + 3_600_000, absoluteExpiresAt: now + 7_200_000, remember: true,
   };
 
-  async function startServer(): Promise<void> {
-    server = spawn(binary!, ['--port', String(port), '--bind', '127.0.0.1', '--appendonly', 'yes', '--dir', dir, '--save', ''], {
-      stdio: 'ignore',
-    });
-    const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, retryStrategy: () => null, enableOfflineQueue: false });
-    probe.on('error', () => {});
-    await eventually(async () => {
-      if (probe.status !== 'ready') await probe.connect();
-      return probe.ping();
-    }, 5000).finally(() => probe.disconnect());
-  }
-
-  async function stopServer(): Promise<void> {
-    const child = server;
-    server = undefined;
-    if (!child || child.exitCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    await exited;
-  }
-
   beforeAll(async () => {
-    port = await sparePort();
-    await startServer();
+    server = await startPrivateRedis(binary!, dir);
+    const port = server.port;
     // As the README tells users to create it: fail fast while offline, bounded commands, quick reconnects.
     client = new Redis({
       port, host: '127.0.0.1', enableOfflineQueue: false, commandTimeout: 1000, maxRetriesPerRequest: 1,
@@ -112,15 +58,12 @@ describe.skipIf(binary === null)('redis store against a Redis that stops answeri
   afterAll(async () => {
     client?.disconnect();
     // Whatever happened above: a stopped process is resumed, then ended, and its directory removed.
-    if (server && server.exitCode === null) {
-      server.kill('SIGCONT');
-      server.kill('SIGKILL');
-    }
+    server?.kill();
     rmSync(dir, { recursive: true, force: true });
   });
 
   it('rejects every operation with StoreUnavailableError within the timeout while Redis is frozen (SIGSTOP)', async () => {
-    server!.kill('SIGSTOP');
+    server.freeze();
     try {
       const results = await Promise.all([
         rejectionTime(() => store.getSession(session.idHash, Date.now())),
@@ -139,7 +82,7 @@ describe.skipIf(binary === null)('redis store against a Redis that stops answeri
       expect(again.error).toBeInstanceOf(StoreUnavailableError);
       expect(again.ms).toBeLessThan(GUARD_MS + SLACK_MS);
     } finally {
-      server!.kill('SIGCONT');
+      server.resume();
     }
   });
 
@@ -152,12 +95,12 @@ describe.skipIf(binary === null)('redis store against a Redis that stops answeri
   });
 
   it('fails fast while Redis is down, and keeps the session across a restart on its append-only file', async () => {
-    await stopServer();
+    await server.stop();
     const down = await rejectionTime(() => store.getSession(session.idHash, Date.now()));
     expect(down.error).toBeInstanceOf(StoreUnavailableError);
     expect(down.ms).toBeLessThan(GUARD_MS + SLACK_MS);
 
-    await startServer();
+    await server.start();
     // The client reconnects on its own; the restarted server forgot the scripts, which ioredis reloads
     // (EVALSHA → NOSCRIPT → EVAL) without the store's help.
     const { value } = await eventually(() => store.getSession(session.idHash, Date.now()), 5000);
