@@ -6,3 +6,4 @@ export { HttpError, jsonVerdict, emptyVerdict, errorVerdict, readJsonObject, str
 export type { OriginEntry } from './cors/index.js';
 export type * from './store/types.js';
 export { StoreUnavailableError } from './store/index.js';
+export type { SessionCacheOptions, InvalidationChannel, InvalidationEvent } from './session/index.js';

@@ -7,7 +7,7 @@ import { normalizeOptions, type AuthOptions } from '../config/index.js';
 import { errorVerdict, HttpError, type BodyReader, type RequestView, type ResponseHeaders, type Verdict } from '../http/index.js';
 import { createPasswordHasher } from '../passwords/index.js';
 import { COOKIE_AUTH_PATHS, matchRoute, TOKEN_PATHS, verifyCredentials } from '../routes/index.js';
-import { Sessions } from '../session/index.js';
+import { SessionCache, Sessions } from '../session/index.js';
 import { guardStore, StoreUnavailableError } from '../store/index.js';
 import { createLoginThrottle } from '../throttle/index.js';
 import { Tokens } from '../tokens/index.js';
@@ -34,6 +34,8 @@ export interface Auth {
   readonly core: AuthCore;
   /** Turns an error thrown by route code into a catalogue answer carrying this request's CORS headers. */
   errorAnswer(error: unknown, headers: ResponseHeaders): Verdict;
+  /** Stops listening for other instances' logouts (the session cache's channel). The store is the caller's to close. */
+  close(): void;
 }
 
 const SAFE = new Set(SAFE_METHODS);
@@ -47,10 +49,11 @@ export function createAuth(options: AuthOptions): Auth {
 
   const store = guardStore(options.store, normalized.storeTimeoutMs);
   const csrfKey = hmacSha256(normalized.secret, 'crossauth csrf key v1');
+  const sessionCache = options.sessionCache === undefined ? undefined : new SessionCache(options.sessionCache);
   const core = new AuthCore(
     normalized,
     store,
-    new Sessions(store, normalized.session, normalized.random),
+    new Sessions(store, normalized.session, normalized.random, sessionCache),
     createCsrfTokens(csrfKey, normalized.random),
     createPasswordHasher(options.passwords),
     createLoginThrottle(store, options.throttle),
@@ -170,5 +173,6 @@ export function createAuth(options: AuthOptions): Auth {
     handle,
     core,
     errorAnswer,
+    close: () => sessionCache?.close(),
   };
 }

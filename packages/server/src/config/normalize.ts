@@ -66,6 +66,14 @@ export function normalizeOptions(options: AuthOptions): NormalizedOptions {
   if (csrf.cookieDomain !== undefined && !DOMAIN.test(csrf.cookieDomain)) {
     throw new ConfigError(`csrf.cookieDomain "${csrf.cookieDomain}" is not a domain name, e.g. "example.com".`);
   }
+  const cacheTtl = options.sessionCache?.ttlSeconds;
+  if (options.sessionCache !== undefined && (typeof cacheTtl !== 'number' || !(cacheTtl > 0) || cacheTtl > 300)) {
+    throw new ConfigError('sessionCache.ttlSeconds must be a number of seconds between 0 and 300: it is how long a logout elsewhere can go unseen without an invalidation channel.');
+  }
+  const cacheSize = options.sessionCache?.maxEntries;
+  if (cacheSize !== undefined && (!Number.isSafeInteger(cacheSize) || cacheSize < 1)) {
+    throw new ConfigError('sessionCache.maxEntries must be a positive whole number.');
+  }
   const storeTimeoutMs = options.storeTimeoutMs ?? 1000;
   if (!Number.isFinite(storeTimeoutMs) || storeTimeoutMs <= 0) throw new ConfigError('storeTimeoutMs must be a positive number of milliseconds.');
 

@@ -2,6 +2,7 @@ import type { CsrfPreset } from '@crossauth/protocol';
 import type { OriginEntry } from '../cors/index.js';
 import type { RandomSource } from '../crypto/index.js';
 import type { PasswordHashingOptions } from '../passwords/index.js';
+import type { SessionCacheOptions } from '../session/index.js';
 import type { Store } from '../store/index.js';
 import type { LoginThrottleOptions } from '../throttle/index.js';
 
@@ -27,6 +28,12 @@ export interface AuthOptions {
   /** Development mode silences the warnings about `http://localhost` origins. Default `false`. */
   development?: boolean;
   session?: SessionOptions;
+  /**
+   * An in-process cache of validated sessions: repeat requests skip the store read for up to
+   * `ttlSeconds`. Off by default, so that "log out" is out everywhere at once; with several instances,
+   * give it an `invalidation` channel (e.g. `redisInvalidation`) so logouts reach every cache at once.
+   */
+  sessionCache?: SessionCacheOptions;
   tokens?: TokenOptions;
   /**
    * Accept `Authorization: Basic` (email and password) on application routes, checked with the same

@@ -1,5 +1,6 @@
 import { isTokenShaped, randomToken, sha256Hex, type RandomSource } from '../crypto/index.js';
 import type { SessionRecord, Store } from '../store/index.js';
+import type { SessionCache } from './cache.js';
 
 /** Session timeouts, in milliseconds (normalised from `SessionOptions`). */
 export interface SessionPolicy {
@@ -28,6 +29,8 @@ export class Sessions {
     private readonly store: Store,
     private readonly policy: SessionPolicy,
     private readonly random: RandomSource,
+    /** Optional and off by default: answers repeat validations from memory for a short, documented window. */
+    private readonly cache?: SessionCache,
   ) {}
 
   async create(userId: string, remember: boolean, now: number): Promise<NewSession> {
@@ -50,22 +53,32 @@ export class Sessions {
   /** The live session for a cookie value, renewed if due; `null` for anything else (never a throw). */
   async validate(token: string | undefined, now: number): Promise<SessionRecord | null> {
     if (!isTokenShaped(token)) return null;
-    const record = await this.store.getSession(sha256Hex(token), now);
+    const idHash = sha256Hex(token);
+    const cached = this.cache?.get(idHash, now);
+    const record = cached ?? (await this.store.getSession(idHash, now));
     if (record === null || now >= record.idleExpiresAt || now >= record.absoluteExpiresAt) return null;
     if (now - record.lastSeenAt >= this.policy.renewIntervalMs) {
       const idle = record.remember ? this.policy.rememberIdleMs : this.policy.idleMs;
       const idleExpiresAt = Math.min(now + idle, record.absoluteExpiresAt);
       await this.store.touchSession(record.idHash, now, idleExpiresAt);
-      return { ...record, lastSeenAt: now, idleExpiresAt };
+      const renewed = { ...record, lastSeenAt: now, idleExpiresAt };
+      this.cache?.set(renewed, now);
+      return renewed;
     }
+    if (cached === undefined) this.cache?.set(record, now);
     return record;
   }
 
-  destroy(idHash: string): Promise<boolean> {
-    return this.store.deleteSession(idHash);
+  async destroy(idHash: string): Promise<boolean> {
+    const deleted = await this.store.deleteSession(idHash);
+    await this.cache?.invalidate({ kind: 'session', idHash });
+    return deleted;
   }
 
-  destroyAllOf(userId: string, exceptIdHash?: string): Promise<number> {
-    return this.store.deleteUserSessions(userId, exceptIdHash);
+  async destroyAllOf(userId: string, exceptIdHash?: string): Promise<number> {
+    const deleted = await this.store.deleteUserSessions(userId, exceptIdHash);
+    // The kept session is evicted too; it is simply read again on its next request.
+    await this.cache?.invalidate({ kind: 'user', userId });
+    return deleted;
   }
 }

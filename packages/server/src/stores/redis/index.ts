@@ -178,3 +178,4 @@ export function redisStore(options: RedisStoreOptions): Store {
 }
 
 const live = (token: TokenRecord, now: number): boolean => token.expiresAt === null || now < token.expiresAt;
+export { redisInvalidation, type RedisInvalidationOptions } from './invalidation.js';
