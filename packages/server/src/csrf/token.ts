@@ -23,10 +23,24 @@ export interface CsrfTokens {
   verify(token: string | undefined, binding: CsrfBinding | null): CsrfCheck;
 }
 
+/** How many bindings' unmasked tokens are remembered; past it the memo starts over. */
+const MEMO_LIMIT = 10_000;
+
 export function createCsrfTokens(rawKey: Uint8Array, random: RandomSource): CsrfTokens {
   const key = hmacKey(rawKey);
-  const expected = (binding: CsrfBinding): Buffer =>
-    hmacSha256(key, binding.kind === 'session' ? `session:${binding.idHash}` : `pre:${binding.secret}`);
+  // The unmasked token of a binding never changes, and an HMAC costs microseconds: remember recent ones,
+  // so a session's every unsafe request does not recompute it. Bounded; cleared wholesale when full.
+  const memo = new Map<string, Buffer>();
+  const expected = (binding: CsrfBinding): Buffer => {
+    const message = binding.kind === 'session' ? `session:${binding.idHash}` : `pre:${binding.secret}`;
+    let secret = memo.get(message);
+    if (secret === undefined) {
+      secret = hmacSha256(key, message);
+      if (memo.size >= MEMO_LIMIT) memo.clear();
+      memo.set(message, secret);
+    }
+    return secret;
+  };
 
   return {
     issue(binding) {
