@@ -111,12 +111,12 @@ describe('the README walk-through', () => {
     expect(JSON.parse(lines[4]!).error.code).toBe('unauthenticated');
   });
 
-  it('runs the bearer-token block as written: signup, a read-only token, rotation and reuse detection', () => {
+  it('runs the bearer-token block as written: device login, a read-only token, a refresh, and reuse detection', () => {
     const readme = readFileSync(join(root, 'README.md'), 'utf8');
     const section = readme.slice(readme.indexOf('## Bearer tokens: native apps'));
     const block = /```sh\n([\s\S]*?)```/.exec(section)?.[1];
     expect(block).toBeDefined();
     const output = execFileSync('bash', ['-euo', 'pipefail', '-c', block!], { cwd: dir, env: { PATH: process.env.PATH, API: server.url }, timeout: 30_000 }).toString();
-    expect(output.trim().split('\n')).toEqual(['{"notes":[]}', 'write with a read-only token: 403', 'replayed refresh token: 401', 'its successor, after the replay: 401']);
+    expect(output.trim().split('\n')).toEqual(['{"notes":[]}', 'write with a read-only token: 403', 'the refreshed access token: 200', 'replayed refresh token: 401', 'its successor, after the replay: 401']);
   });
 });

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { Client, uniqueEmail, type TestServer } from './harness.js';
+import { Client, send, uniqueEmail, type TestServer } from './harness.js';
 import { serverPool, SESSION } from './security-helpers.js';
 
 /**
@@ -43,6 +43,26 @@ function carryOver(from: Client, server: TestServer): Client {
 }
 
 describe('persistence on a SQLite file', () => {
+  it('bearer tokens survive a restart: a personal token and a device pair still work, and the refresh rotates', async () => {
+    const dir = tempDir();
+    const first = await startOn(dir);
+    const browser = new Client(first.url);
+    const email = uniqueEmail('persist-token');
+    expect((await browser.signup(email, PASSWORD)).status).toBe(201);
+    const personal = (await browser.request('/auth/tokens', { json: { name: 'ci', abilities: ['notes:read'] } })).json.token as string;
+    const device = (await send(first.url, '/auth/token', { json: { email, password: PASSWORD, name: 'phone' } })).json;
+    await first.close();
+
+    const second = await startOn(dir);
+    const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+    expect((await send(second.url, '/api/notes', { headers: bearer(personal) })).status).toBe(200);
+    expect((await send(second.url, '/auth/me', { headers: bearer(device.token) })).json.user.email).toBe(email);
+    const refreshed = await send(second.url, '/auth/token/refresh', { json: { refreshToken: device.refreshToken } });
+    expect(refreshed.status).toBe(200);
+    expect((await send(second.url, '/auth/me', { headers: bearer(refreshed.json.token) })).status).toBe(200);
+    expect((await send(second.url, '/auth/me', { headers: bearer(device.token) })).status).toBe(401);
+  });
+
   it('a session survives a restart: the cookie still works, the notes are there, the old CSRF token still verifies', async () => {
     const dir = tempDir();
     const first = await startOn(dir);

@@ -157,7 +157,8 @@ export function createAuth(options: AuthOptions): Auth {
         const appHeaders = state.principal === null ? headers : { ...headers, 'Cache-Control': NO_STORE, Vary: VARY_AUTH };
         return { kind: 'next', context: { principal: state.principal, headers: appHeaders, now: state.now } };
       }
-      const handler = route[view.method];
+      // Own properties only: a method named `constructor` or `__proto__` must not find Object's.
+      const handler = Object.hasOwn(route, view.method) ? route[view.method] : undefined;
       if (handler === undefined) {
         return { kind: 'respond', verdict: errorVerdict('method_not_allowed', `${view.path} does not answer ${view.method}.`, { ...headers, Allow: Object.keys(route).join(', ') }) };
       }

@@ -80,3 +80,14 @@ describe('the fetch adapter', () => {
     expect(((await response.json()) as { error: { code: string } }).error.code).toBe('payload_too_large');
   });
 });
+
+describe('the fetch adapter with methods node:http would never pass', () => {
+  it('answers 405, not a crash, to a method named like an Object property', async () => {
+    const auth = createAuth({ origins: [APP], store: memoryStore(), secret: 'fetch-adapter-test-secret-0123456789abcdef', onWarning: () => {} });
+    const handler = createFetchHandler(auth);
+    for (const method of ['constructor', 'toString', 'hasOwnProperty']) {
+      const response = await handler(new Request('https://api.example.com/auth/csrf', { method }));
+      expect(response.status).toBe(405);
+    }
+  });
+});
