@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { redisServerBinary, sleep, startPrivateRedis, type PrivateRedis } from '../../server/test/support/private-redis.js';
+import { redisServerBinary, sleep, startPrivateRedis, type PrivateRedis } from '../../server/test/support/faults.js';
 import { Client, startTestServer, uniqueEmail, type TestServer } from './harness.js';
 
 // The reference server on a Redis of this test's own (a spare port, an append-only file in a temporary

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { redisReachable } from '../../server/test/support/faults.js';
 import { Client, send, startTestServer, uniqueEmail } from './harness.js';
 
 // Two reference servers sharing one Redis or one PostgreSQL, as two instances behind a load balancer
@@ -15,19 +16,6 @@ const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 /** A database index of its own on the shared Redis, emptied of crossauth keys afterwards. */
 const REDIS_DB = 15;
-
-async function redisReachable(): Promise<boolean> {
-  const probe = new Redis(REDIS_URL, { lazyConnect: true, retryStrategy: () => null, connectTimeout: 1000, enableOfflineQueue: false });
-  probe.on('error', () => {});
-  try {
-    await probe.connect();
-    return (await probe.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    probe.disconnect();
-  }
-}
 
 async function postgresReachable(): Promise<boolean> {
   const probe = new pg.Pool({ connectionString: DATABASE_URL, connectionTimeoutMillis: 1000, max: 1 });
@@ -46,7 +34,7 @@ beforeAll(() => {
   execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-b', join(root, 'packages/cli')], { stdio: 'inherit' });
 }, 120_000);
 
-const reachable = { redis: await redisReachable(), postgres: await postgresReachable() };
+const reachable = { redis: await redisReachable(REDIS_URL), postgres: await postgresReachable() };
 for (const [name, up] of Object.entries(reachable)) {
   if (!up && process.env.CI === 'true') throw new Error(`${name} is unreachable; CI=true requires it.`);
   if (!up) console.warn(`skipping the two-instance tests on ${name}: it is unreachable`);

@@ -4,6 +4,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { guardStore, StoreUnavailableError } from '../../store/guard.js';
 import type { SessionRecord, Store } from '../../store/types.js';
+import { eventually, rejectionTime, sparePort } from '../../../test/support/faults.js';
 import { postgresStore } from './index.js';
 
 // PostgreSQL faults without touching the shared server: the store talks to it through a TCP proxy of
@@ -14,14 +15,6 @@ const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:
 const GUARD_MS = 300;
 const SLACK_MS = 250;
 const target = new URL(DATABASE_URL);
-
-async function sparePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** A proxy to the real database that can be started, frozen, thawed and cut. */
 function faultProxy(port: number) {
@@ -57,28 +50,6 @@ function faultProxy(port: number) {
       server = undefined;
     },
   };
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-async function eventually<T>(attempt: () => Promise<T>, withinMs: number): Promise<T> {
-  const startedAt = performance.now();
-  for (;;) {
-    try {
-      return await attempt();
-    } catch (error) {
-      if (performance.now() - startedAt > withinMs) throw error;
-      await sleep(50);
-    }
-  }
-}
-async function rejectionTime(operation: () => Promise<unknown>): Promise<{ error: unknown; ms: number }> {
-  const startedAt = performance.now();
-  try {
-    await operation();
-  } catch (error) {
-    return { error, ms: performance.now() - startedAt };
-  }
-  throw new Error('the operation succeeded while the database was unreachable');
 }
 
 /** As the README tells users to create it: every wait bounded. */
@@ -161,11 +132,11 @@ describe.skipIf(!reachable)('postgres store behind a connection that freezes, is
   });
 
   it('answers correctly by itself once the database answers again, the session intact', async () => {
-    expect(await eventually(() => store.getSession(session.idHash, now), 5000)).toEqual(session);
+    expect((await eventually(() => store.getSession(session.idHash, now), 5000)).value).toEqual(session);
   });
 
   it('recovers by itself after every connection was cut, as by a server restart', async () => {
     proxy.cut();
-    expect(await eventually(() => store.getSession(session.idHash, now), 5000)).toEqual(session);
+    expect((await eventually(() => store.getSession(session.idHash, now), 5000)).value).toEqual(session);
   });
 });

@@ -2,24 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { InvalidationEvent } from '../../session/index.js';
+import { redisReachable } from '../../../test/support/faults.js';
 import { redisInvalidation } from './invalidation.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-async function reachable(): Promise<boolean> {
-  const probe = new Redis(REDIS_URL, { lazyConnect: true, retryStrategy: () => null, connectTimeout: 1000, enableOfflineQueue: false });
-  probe.on('error', () => {});
-  try {
-    await probe.connect();
-    return (await probe.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    probe.disconnect();
-  }
-}
-
-const up = await reachable();
+const up = await redisReachable(REDIS_URL);
 if (!up && process.env.CI === 'true') throw new Error(`Redis at ${REDIS_URL} is unreachable; CI=true requires it.`);
 if (!up) console.warn(`skipping the Redis invalidation tests: Redis at ${REDIS_URL} is unreachable`);
 

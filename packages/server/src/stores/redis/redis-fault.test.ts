@@ -5,7 +5,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { guardStore, StoreUnavailableError } from '../../store/guard.js';
 import type { SessionRecord, Store } from '../../store/types.js';
-import { eventually, redisServerBinary, sleep, startPrivateRedis, type PrivateRedis } from '../../../test/support/private-redis.js';
+import { eventually, redisServerBinary, rejectionTime, sleep, startPrivateRedis, type PrivateRedis } from '../../../test/support/faults.js';
 import { redisStore } from './index.js';
 
 // A Redis server of this test's own, on a spare port, so that stopping and restarting it never
@@ -18,17 +18,6 @@ const SLACK_MS = 250;
 const binary = redisServerBinary();
 if (binary === null && process.env.CI === 'true') throw new Error('redis-server is not installed; CI=true requires it for the fault test.');
 if (binary === null) console.warn('skipping the Redis fault test: redis-server is not installed');
-
-/** Runs `operation` and returns how long it took to reject, failing if it resolved. */
-async function rejectionTime(operation: () => Promise<unknown>): Promise<{ error: unknown; ms: number }> {
-  const startedAt = performance.now();
-  try {
-    await operation();
-  } catch (error) {
-    return { error, ms: performance.now() - startedAt };
-  }
-  throw new Error('the operation succeeded while Redis was unreachable');
-}
 
 describe.skipIf(binary === null)('redis store against a Redis that stops answering, then restarts', () => {
   const dir = mkdtempSync(join(tmpdir(), 'crossauth-redis-fault-'));

@@ -3,9 +3,10 @@ import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 
 /**
- * A Redis server of a test's own: a spare loopback port and an append-only file in the test's
- * directory, so that freezing (SIGSTOP), resuming and restarting it never disturbs the shared service on
- * 6379 that other tests use. Shared by the store fault test and the reference server's outage test.
+ * Helpers of the fault tests (stores and the reference server under an outage): a Redis server of a
+ * test's own — a spare loopback port and an append-only file in the test's directory, so that freezing
+ * (SIGSTOP), resuming and restarting it never disturbs the shared service on 6379 that other tests use —
+ * and timing helpers for "fails fast, then recovers by itself".
  */
 
 /** The `redis-server` binary, or `null` when it is not installed (the caller skips, or fails under CI). */
@@ -38,6 +39,31 @@ export async function eventually<T>(attempt: () => Promise<T>, withinMs: number)
       if (performance.now() - startedAt > withinMs) throw error;
       await sleep(50);
     }
+  }
+}
+
+/** Runs `operation` and returns how long it took to reject; fails the test if it resolved. */
+export async function rejectionTime(operation: () => Promise<unknown>): Promise<{ error: unknown; ms: number }> {
+  const startedAt = performance.now();
+  try {
+    await operation();
+  } catch (error) {
+    return { error, ms: performance.now() - startedAt };
+  }
+  throw new Error('the operation succeeded while its store was unreachable');
+}
+
+/** Whether the Redis at `url` answers PING within a second. */
+export async function redisReachable(url: string): Promise<boolean> {
+  const probe = new Redis(url, { lazyConnect: true, retryStrategy: () => null, connectTimeout: 1000, enableOfflineQueue: false });
+  probe.on('error', () => {});
+  try {
+    await probe.connect();
+    return (await probe.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    probe.disconnect();
   }
 }
 
