@@ -2,7 +2,8 @@ import type { DeviceSignupAnswer, DeviceTokenAnswer } from '@crossauth/protocol'
 import { HttpError, jsonVerdict, readJsonObject, stringField } from '../http/index.js';
 import { verifyCredentials } from './login.js';
 import { createAccount } from './signup.js';
-import type { RouteHandler } from './types.js';
+import type { DevicePair } from '../tokens/index.js';
+import type { RouteContext, RouteHandler } from './types.js';
 
 const MAX_NAME_LENGTH = 100;
 
@@ -15,19 +16,24 @@ export function tokenName(value: string): string {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/** The `{"email","password","name"}` body of the device routes. */
+async function deviceBody({ state, readBody }: RouteContext): Promise<{ email: string; password: string; name: string }> {
+  const body = await readJsonObject(state.view, readBody);
+  return { email: stringField(body, 'email'), password: stringField(body, 'password'), name: tokenName(stringField(body, 'name')) };
+}
+
+/** The wire form of a device pair. */
+const pairAnswer = (pair: DevicePair): DeviceTokenAnswer => ({ token: pair.token, id: pair.id, expiresAt: iso(pair.expiresAt), refreshToken: pair.refreshToken });
+
 /**
  * `POST /auth/token`: bearer login for native apps and web views that drop the API's cookies. Same
  * hashing and throttling as `/auth/login`; no cookie, Origin or CSRF token involved.
  */
-export const deviceLoginRoute: RouteHandler = async ({ core, state, readBody }) => {
-  const body = await readJsonObject(state.view, readBody);
-  const email = stringField(body, 'email');
-  const password = stringField(body, 'password');
-  const name = tokenName(stringField(body, 'name'));
+export const deviceLoginRoute: RouteHandler = async (context) => {
+  const { core, state } = context;
+  const { email, password, name } = await deviceBody(context);
   const user = await verifyCredentials(core, state, email, password);
-  const pair = await core.tokens.issueDevice(user.id, name, state.now);
-  const answer: DeviceTokenAnswer = { token: pair.token, id: pair.id, expiresAt: iso(pair.expiresAt), refreshToken: pair.refreshToken };
-  return jsonVerdict(201, answer);
+  return jsonVerdict(201, pairAnswer(await core.tokens.issueDevice(user.id, name, state.now)));
 };
 
 /** `POST /auth/token/refresh`: a new pair for a refresh token; reuse of a spent one revokes the family. */
@@ -45,13 +51,10 @@ export const refreshRoute: RouteHandler = async ({ core, state, readBody }) => {
  * forged call only creates an account the forger already knows the password of, bound to nobody's
  * browser. Throttled like `/auth/signup`.
  */
-export const deviceSignupRoute: RouteHandler = async ({ core, state, readBody }) => {
-  const body = await readJsonObject(state.view, readBody);
-  const email = stringField(body, 'email');
-  const password = stringField(body, 'password');
-  const name = tokenName(stringField(body, 'name'));
+export const deviceSignupRoute: RouteHandler = async (context) => {
+  const { core, state } = context;
+  const { email, password, name } = await deviceBody(context);
   const user = await createAccount(core, state, email, password);
-  const pair = await core.tokens.issueDevice(user.id, name, state.now);
-  const answer: DeviceSignupAnswer = { user: { id: user.id, email: user.email }, token: pair.token, id: pair.id, expiresAt: iso(pair.expiresAt), refreshToken: pair.refreshToken };
+  const answer: DeviceSignupAnswer = { user: { id: user.id, email: user.email }, ...pairAnswer(await core.tokens.issueDevice(user.id, name, state.now)) };
   return jsonVerdict(201, answer);
 };
