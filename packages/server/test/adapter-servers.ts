@@ -72,6 +72,22 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   return JSON.parse(Buffer.concat(chunks).toString('utf8') || 'null');
 }
 
+/** Serves a `(Request) => Response` handler on a free loopback port with @hono/node-server. */
+function serveFetch(fetch: (request: Request) => Response | Promise<Response>): Promise<AdapterServer> {
+  return new Promise((resolve) => {
+    const server = serveHono({ fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
+      resolve({
+        url: `http://127.0.0.1:${info.port}`,
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            (server as Server).closeAllConnections?.();
+          }),
+      });
+    });
+  });
+}
+
 export const ADAPTERS: Record<string, () => Promise<AdapterServer>> = {
   async node() {
     const auth = newAuth();
@@ -151,18 +167,7 @@ export const ADAPTERS: Record<string, () => Promise<AdapterServer>> = {
       const verdict = auth.errorAnswer(error, c.get('crossauth')?.headers ?? {});
       return new Response(verdict.body, { status: verdict.status, headers: verdict.headers });
     });
-    return new Promise((resolve) => {
-      const server = serveHono({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
-        resolve({
-          url: `http://127.0.0.1:${info.port}`,
-          close: () =>
-            new Promise<void>((done) => {
-              server.close(() => done());
-              (server as Server).closeAllConnections?.();
-            }),
-        });
-      });
-    });
+    return serveFetch(app.fetch);
   },
 
   async fetch() {
@@ -177,17 +182,6 @@ export const ADAPTERS: Record<string, () => Promise<AdapterServer>> = {
         return Response.json(notes.list(requireAbility(context.principal, 'notes:read')), { headers });
       },
     });
-    return new Promise((resolve) => {
-      const server = serveHono({ fetch: handler, port: 0, hostname: '127.0.0.1' }, (info) => {
-        resolve({
-          url: `http://127.0.0.1:${info.port}`,
-          close: () =>
-            new Promise<void>((done) => {
-              server.close(() => done());
-              (server as Server).closeAllConnections?.();
-            }),
-        });
-      });
-    });
+    return serveFetch(handler);
   },
 };

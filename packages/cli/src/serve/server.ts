@@ -58,6 +58,7 @@ export async function startReferenceServer(config: ServeConfig, overrides: Refer
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      auth.close();
       await opened.close();
     },
   };

@@ -30,3 +30,12 @@ describe('guardStore', () => {
     await expect(store.getUserById('x')).rejects.toBeInstanceOf(StoreUnavailableError);
   });
 });
+
+describe('guardStore on a plain-object store', () => {
+  it("wraps the store's operations and nothing of Object.prototype", () => {
+    const guarded = guardStore(memoryStore(), 1000) as unknown as Record<string, unknown>;
+    expect(Object.keys(guarded)).toContain('getSession');
+    expect(Object.keys(guarded)).not.toContain('toString');
+    expect(Object.keys(guarded)).not.toContain('hasOwnProperty');
+  });
+});

@@ -67,7 +67,11 @@ export function guardStore(store: Store, timeoutMs: number): Store {
     };
 
   const guarded: Record<string, unknown> = {};
-  const names = new Set([...Object.getOwnPropertyNames(Object.getPrototypeOf(store)), ...Object.keys(store)]);
+  // Methods of a class-based store live on its prototype; a plain-object store has only own keys (and
+  // Object.prototype's methods are not store operations).
+  const prototype = Object.getPrototypeOf(store) as object | null;
+  const inherited = prototype === null || prototype === Object.prototype ? [] : Object.getOwnPropertyNames(prototype);
+  const names = new Set([...inherited, ...Object.keys(store)]);
   for (const name of names) {
     const method = (store as unknown as Record<string, unknown>)[name];
     if (typeof method === 'function' && name !== 'constructor') guarded[name] = guard(name, method as (...args: unknown[]) => unknown);
